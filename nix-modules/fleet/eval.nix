@@ -1,0 +1,23 @@
+# Entry point the fleet engine evaluates: one evaluator process for the whole fleet.
+#
+#   nix-instantiate --eval --strict --json --read-write-mode eval.nix -A resourceGraph \
+#     --arg entry ./fleet.nix [--arg nixpkgs /path/to/nixpkgs]
+#
+# `entry` is a fleet module (attrset, function or path); `meta.nixpkgs` names nixpkgs unless
+# `nixpkgs` is given here. nixpkgs may be a source path or an already-imported package set.
+{ entry, nixpkgs ? null, system ? builtins.currentSystem }:
+let
+  loaded = if builtins.isPath entry || builtins.isString entry then import entry else entry;
+  # Colmena-style hives put meta.nixpkgs at the top level of a plain attrset: read it before
+  # the module system exists, because the module system comes from that nixpkgs.
+  rawMeta = if builtins.isAttrs loaded then loaded.meta or { } else { };
+  chosen =
+    if nixpkgs != null then nixpkgs
+    else if rawMeta ? nixpkgs then rawMeta.nixpkgs
+    else throw "fleet: no nixpkgs given; set `meta.nixpkgs` in ${toString entry} or pass --nixpkgs PATH";
+  pkgs =
+    if builtins.isAttrs chosen && chosen ? lib then chosen
+    else import chosen { inherit system; };
+  evaluated = import ./lib.nix { inherit pkgs system; modules = [ loaded ]; };
+in
+evaluated

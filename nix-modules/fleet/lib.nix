@@ -1,0 +1,14 @@
+# Evaluates fleet modules with the lib.evalModules of the nixpkgs the user gives.
+# Usable from other module trees (flake-parts, Terranix-style setups): pass `pkgs` and modules.
+{ pkgs, modules, system ? pkgs.system or builtins.currentSystem, specialArgs ? { } }:
+let
+  fleet = pkgs.lib.evalModules {
+    modules = [ ./module.nix ] ++ modules;
+    specialArgs = { inherit pkgs system; } // specialArgs;
+  };
+in
+{
+  inherit (fleet) config options;
+  resourceGraph = fleet.config.resourceGraph;
+  nodes = fleet.config.nodeConfigurations;
+}

@@ -1,0 +1,145 @@
+# The fleet module: nodes, defaults, resources and meta in; resourceGraph out.
+# Evaluated with lib.evalModules from the user's nixpkgs (see lib.nix).
+{ config, lib, pkgs, system, ... }:
+let
+  inherit (lib) mkOption types mapAttrs mapAttrs' nameValuePair;
+
+  nixpkgsPath = pkgs.path or (throw "fleet: the nixpkgs package set has no `path`; give nixpkgs as a source path");
+
+  evalNode = name: module:
+    import (nixpkgsPath + "/nixos/lib/eval-config.nix") {
+      inherit system;
+      modules = [
+        ./deployment.nix
+        config.defaults
+        module
+        { networking.hostName = lib.mkDefault name; }
+      ];
+      specialArgs = { inherit name; nodes = config.nodeConfigurations; } // config.meta.specialArgs
+        // (config.meta.nodeSpecialArgs.${name} or { });
+    };
+
+  nodeResource = name: node:
+    let
+      d = node.config.deployment;
+      toplevel = node.config.system.build.toplevel;
+    in
+    nameValuePair "node.${name}" {
+      type = "nixos.system";
+      node = name;
+      dependsOn = [ ];
+      inputs = {
+        drvPath = toplevel.drvPath;
+        systemName = toplevel.name;
+        targetHost = if d.targetHost == null then name else d.targetHost;
+        targetPort = d.targetPort;
+        targetUser = d.targetUser;
+        sshOptions = d.sshOptions;
+        tags = d.tags;
+      };
+    };
+
+  userResource = id: r: {
+    inherit (r) type inputs dependsOn;
+    node = r.node;
+  };
+in
+{
+  options = {
+    meta = {
+      name = mkOption {
+        type = types.str;
+        default = "fleet";
+        description = "Name of the fleet, used in state and status output.";
+      };
+      nixpkgs = mkOption {
+        type = types.raw;
+        default = pkgs;
+        description = "nixpkgs (a source path or an imported package set) the nodes are built with.";
+      };
+      specialArgs = mkOption {
+        type = types.attrsOf types.raw;
+        default = { };
+        description = "Extra arguments passed to every node's NixOS modules.";
+      };
+      nodeSpecialArgs = mkOption {
+        type = types.attrsOf (types.attrsOf types.raw);
+        default = { };
+        description = "Extra arguments for one node's NixOS modules, by node name.";
+      };
+    };
+
+    defaults = mkOption {
+      type = types.deferredModule;
+      default = { };
+      description = "NixOS modules applied to every node.";
+    };
+
+    nodes = mkOption {
+      type = types.attrsOf types.deferredModule;
+      default = { };
+      description = "NixOS modules of each node, by node name.";
+    };
+
+    evaluatedNodes = mkOption {
+      type = types.attrsOf types.raw;
+      default = { };
+      description = ''
+        Already-evaluated ("cooked") NixOS configurations, by node name: the result of
+        nixpkgs' nixosSystem or eval-config.nix, with the fleet deployment module imported.
+      '';
+    };
+
+    resources = mkOption {
+      description = "Resources for any provider, by resource id.";
+      default = { };
+      type = types.attrsOf (types.submodule ({ name, ... }: {
+        options = {
+          type = mkOption {
+            type = types.str;
+            description = "Resource type, `<provider>.<kind>`, e.g. `local.file`.";
+          };
+          node = mkOption {
+            type = types.nullOr types.str;
+            default = null;
+            description = "Node this resource belongs to (used by --on selection).";
+          };
+          inputs = mkOption {
+            type = types.attrsOf types.anything;
+            default = { };
+            description = "Inputs given to the provider; `{ \"$ref\" = id; output = name; }` refers to another resource's output.";
+          };
+          dependsOn = mkOption {
+            type = types.listOf types.str;
+            default = [ ];
+            description = "Ids of resources that must be applied before this one.";
+          };
+        };
+      }));
+    };
+
+    nodeConfigurations = mkOption {
+      type = types.attrsOf types.raw;
+      readOnly = true;
+      description = "The evaluated NixOS configuration of every node.";
+    };
+
+    resourceGraph = mkOption {
+      type = types.raw;
+      readOnly = true;
+      description = "The fleet's resource graph (schemas/resource-graph.schema.json).";
+    };
+  };
+
+  config = {
+    nodeConfigurations = mapAttrs evalNode config.nodes // config.evaluatedNodes;
+
+    resourceGraph = {
+      version = 1;
+      fleet = config.meta.name;
+      resources =
+        mapAttrs' nodeResource config.nodeConfigurations
+        // mapAttrs userResource config.resources;
+    };
+  };
+}

@@ -1,0 +1,3 @@
+using Fleet.Agent;
+
+return await AgentCli.RunAsync(args).ConfigureAwait(false);

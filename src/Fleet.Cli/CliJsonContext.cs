@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Fleet.Cli;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(IEnumerable<NodeRow>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+}

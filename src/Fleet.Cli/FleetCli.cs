@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Fleet.Engine.Errors;
+using Spectre.Console;
+
+namespace Fleet.Cli;
+
+/// <summary>
+/// The `fleet` command line: builds the verbs and turns failures into exit codes. User errors
+/// are one clear paragraph on stderr; anything else is a bug and keeps its stack trace.
+/// </summary>
+public static class FleetCli
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitUsage = 2;
+    public const int ExitBug = 70;
+    public const int ExitInterrupted = 130;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("fleet: deploy and keep fleets of NixOS machines")
+        {
+            EvalCommand.Create(),
+            NodesCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        try
+        {
+            return await parse.InvokeAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitInterrupted;
+        }
+    }
+
+    /// <summary>Runs one verb's body, mapping exceptions to messages and exit codes.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted");
+            return ExitInterrupted;
+        }
+        catch (FleetException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine("fleet: internal error (this is a bug, please report it):");
+            Console.Error.WriteLine(e.ToString());
+            return ExitBug;
+        }
+    }
+
+    internal static IAnsiConsole Stdout { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Console.Out),
+        ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+    });
+}

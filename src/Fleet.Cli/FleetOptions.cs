@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Fleet.Engine;
+using Fleet.Engine.Errors;
+using Fleet.Engine.Nix;
+using Fleet.Processes;
+
+namespace Fleet.Cli;
+
+/// <summary>Options every fleet verb shares: where the fleet is and which nixpkgs to use.</summary>
+internal static class FleetOptions
+{
+    public static readonly string[] DefaultEntries = ["fleet.nix", "hive.nix"];
+
+    public static Option<string?> File { get; } = new("--file", "-f")
+    {
+        Description = "Fleet file (default: ./fleet.nix, or ./hive.nix for Colmena hives)",
+        Recursive = true,
+    };
+
+    public static Option<string?> Nixpkgs { get; } = new("--nixpkgs")
+    {
+        Description = "nixpkgs to evaluate with, instead of the fleet's meta.nixpkgs",
+        Recursive = true,
+    };
+
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Log every command fleet runs",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print results as JSON on stdout",
+    };
+
+    public static Option<string?> On { get; } = new("--on")
+    {
+        Description = "Select nodes: comma-separated name globs and @tags",
+    };
+
+    public static FleetSource Source(ParseResult parse)
+    {
+        var file = parse.GetValue(File);
+        if (file is null)
+        {
+            file = DefaultEntries.FirstOrDefault(System.IO.File.Exists)
+                ?? throw new FleetException($"no fleet file here: looked for {string.Join(" and ", DefaultEntries)} in {Environment.CurrentDirectory}; give one with -f FILE");
+        }
+
+        return new FleetSource(file, parse.GetValue(Nixpkgs));
+    }
+
+    public static ProcessRunner Runner(ParseResult parse) =>
+        new(parse.GetValue(Verbose) ? line => Console.Error.WriteLine(line) : null);
+
+    public static NixEvaluator Evaluator(ParseResult parse) => new(Runner(parse), FleetPaths.Discover());
+}

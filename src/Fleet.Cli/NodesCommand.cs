@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Text.Json;
+using Fleet.Engine.Graph;
+using Spectre.Console;
+
+namespace Fleet.Cli;
+
+/// <summary>`fleet nodes`: the fleet's nodes with their SSH targets and tags.</summary>
+internal static class NodesCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("nodes", "List the fleet's nodes with their targets and tags")
+        {
+            FleetOptions.On,
+            FleetOptions.Json,
+        };
+        command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
+        {
+            var graph = await FleetOptions.Evaluator(parse)
+                .EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
+            var nodes = NodeSelector.Parse(parse.GetValue(FleetOptions.On)).SelectNodes(graph).ToList();
+            if (parse.GetValue(FleetOptions.Json))
+            {
+                var rows = nodes.Select(n => new NodeRow(
+                    n.Node!, Target(n), n.InputString("targetUser") ?? "root", [.. n.InputStrings("tags")]));
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.IEnumerableNodeRow));
+                return FleetCli.ExitOk;
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("NODE", "TARGET", "USER", "TAGS");
+            foreach (var n in nodes)
+            {
+                table.AddRow(
+                    Markup.Escape(n.Node!),
+                    Markup.Escape(Target(n)),
+                    Markup.Escape(n.InputString("targetUser") ?? "root"),
+                    Markup.Escape(string.Join(' ', n.InputStrings("tags").Select(t => "@" + t))));
+            }
+
+            FleetCli.Stdout.Write(table);
+            return FleetCli.ExitOk;
+        }));
+        return command;
+    }
+
+    private static string Target(Resource node)
+    {
+        var host = node.InputString("targetHost") ?? node.Node!;
+        return node.Inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number
+            ? $"{host}:{port.GetInt32()}"
+            : host;
+    }
+}
+
+internal sealed record NodeRow(string Name, string Target, string User, string[] Tags);

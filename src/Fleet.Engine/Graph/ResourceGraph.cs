@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Engine.Errors;
+
+namespace Fleet.Engine.Graph;
+
+/// <summary>
+/// The whole fleet as the Nix modules declared it: every resource by id. Parsed from the JSON
+/// that nix-modules/fleet emits, after it has passed schemas/resource-graph.schema.json.
+/// </summary>
+public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<string, Resource> Resources)
+{
+    public const int SchemaVersion = 1;
+
+    public IEnumerable<Resource> Nodes => Resources.Values.Where(r => r.Type == "nixos.system");
+
+    public static ResourceGraph Parse(JsonElement root)
+    {
+        var fleet = root.GetProperty("fleet").GetString()!;
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, Resource>(StringComparer.Ordinal);
+        foreach (var entry in root.GetProperty("resources").EnumerateObject())
+        {
+            var r = entry.Value;
+            var node = r.TryGetProperty("node", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            builder[entry.Name] = new Resource(
+                entry.Name,
+                r.GetProperty("type").GetString()!,
+                node,
+                r.GetProperty("inputs").Clone(),
+                [.. r.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()!)]);
+        }
+
+        var graph = new ResourceGraph(fleet, builder.ToImmutable());
+        graph.CheckReferences();
+        return graph;
+    }
+
+    /// <summary>Every dependency of a resource: dependsOn plus each {"$ref": id} inside its inputs.</summary>
+    public static ImmutableArray<string> DependenciesOf(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var found = new SortedSet<string>(resource.DependsOn, StringComparer.Ordinal);
+        CollectReferences(resource.Inputs, found);
+        return [.. found];
+    }
+
+    private static void CollectReferences(JsonElement element, SortedSet<string> found)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (element.TryGetProperty("$ref", out var target) && target.ValueKind == JsonValueKind.String)
+                {
+                    found.Add(target.GetString()!);
+                    return;
+                }
+
+                foreach (var property in element.EnumerateObject())
+                {
+                    CollectReferences(property.Value, found);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    CollectReferences(item, found);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void CheckReferences()
+    {
+        var problems = new List<string>();
+        foreach (var resource in Resources.Values)
+        {
+            foreach (var dependency in DependenciesOf(resource))
+            {
+                if (!Resources.ContainsKey(dependency))
+                {
+                    problems.Add($"resource {resource.Id}: depends on `{dependency}`, which is not a resource of this fleet");
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ResourceGraphException(problems);
+        }
+    }
+}
