@@ -1,0 +1,50 @@
+# The demo fleet: a web node serving HTTP from a service, an api node, and a worker.
+#
+# It is built with tests/nixpkgs-standin, a STAND-IN for nixpkgs that exists only because
+# nixpkgs cannot be fetched on fleet's development machines. A real fleet sets
+# `meta.nixpkgs = <nixpkgs>;` (or a flake input) instead; nothing else here changes.
+{
+  meta = {
+    name = "demo";
+    nixpkgs = ../../tests/nixpkgs-standin; # stand-in, see the comment above
+  };
+
+  defaults = { name, pkgs, ... }: {
+    deployment.tags = [ "demo" ];
+    environment.etc."motd".text = "This is ${name}, deployed by fleet.\n";
+    system.stateVersion = "24.05";
+  };
+
+  nodes.web = { pkgs, ... }: {
+    deployment.tags = [ "frontend" ];
+    environment.etc."web/index.html".text = ''
+      <h1>Hello from the fleet demo</h1>
+    '';
+    systemd.services.web = {
+      description = "demo web server";
+      wantedBy = [ "multi-user.target" ];
+      script = "exec ${pkgs.python3}/bin/python3 -m http.server 8080 --directory /etc/web";
+    };
+  };
+
+  nodes.api = { pkgs, ... }: {
+    deployment.tags = [ "backend" ];
+    systemd.services.api = {
+      description = "demo api: answers with the node's name";
+      wantedBy = [ "multi-user.target" ];
+      script = ''
+        mkdir -p /run/api && echo '{"service":"api","node":"api"}' > /run/api/index.json
+        exec ${pkgs.python3}/bin/python3 -m http.server 8081 --directory /run/api
+      '';
+    };
+  };
+
+  nodes.worker = { ... }: {
+    deployment.tags = [ "backend" ];
+    systemd.services.worker = {
+      description = "demo worker: a loop doing periodic work";
+      wantedBy = [ "multi-user.target" ];
+      script = "while true; do date > /var/lib/worker-heartbeat; sleep 5; done";
+    };
+  };
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Fleet.Processes;
+using Fleet.Testbed;
+
+namespace Fleet.Engine.Tests;
+
+/// <summary>The fleet executable, run as a user would run it.</summary>
+public sealed class CliTests
+{
+    private static Task<ProcessResult> FleetAsync(params string[] args) =>
+        new ProcessRunner().RunAsync(
+            ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args]),
+            CancellationToken.None);
+
+    [Fact]
+    public async Task Eval_prints_the_graph_as_json()
+    {
+        var result = await FleetAsync("eval", "-f", Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
+
+        Assert.Equal(0, result.ExitCode);
+        using var graph = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal("nixos.system", graph.RootElement.GetProperty("resources").GetProperty("node.web").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Nodes_lists_targets_and_tags_of_the_selected_nodes()
+    {
+        var result = await FleetAsync("nodes", "-f", Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"), "--on", "@backend", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var rows = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(["api", "worker"], rows.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task A_nix_error_is_one_clear_message_with_the_position_and_exit_code_2()
+    {
+        var result = await FleetAsync("eval", "-f", FleetEvaluation.Fixture("type-error.nix"), "--nixpkgs", RepositoryPaths.NixpkgsStandin);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("deployment.targetPort", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at Fleet.", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_missing_fleet_file_is_a_usage_error()
+    {
+        var result = await FleetAsync("eval", "-f", "/nonexistent/fleet.nix");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/nonexistent/fleet.nix", result.StandardError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,108 @@
+using Fleet.Engine.Errors;
+using Fleet.Testbed;
+
+namespace Fleet.Engine.Tests;
+
+/// <summary>The fleet module system (nix-modules/fleet) evaluated on the nixpkgs stand-in.</summary>
+public sealed class ModuleSystemTests
+{
+    [Fact]
+    public async Task The_demo_fleet_becomes_one_nixos_system_resource_per_node()
+    {
+        var graph = await FleetEvaluation.GraphAsync(Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
+
+        Assert.Equal("demo", graph.Fleet);
+        Assert.Equal(["node.api", "node.web", "node.worker"], graph.Resources.Keys);
+        foreach (var resource in graph.Resources.Values)
+        {
+            Assert.Equal("nixos.system", resource.Type);
+            Assert.Equal(resource.Id["node.".Length..], resource.Node);
+            Assert.Matches("^/nix/store/[a-z0-9]{32}-nixos-system-.*\\.drv$", resource.InputString("drvPath"));
+            Assert.True(File.Exists(resource.InputString("drvPath")), "the derivation is instantiated in the store");
+            Assert.Equal(resource.Node, resource.InputString("targetHost"));
+            Assert.Equal("root", resource.InputString("targetUser"));
+            Assert.Empty(resource.DependsOn);
+        }
+
+        Assert.Equal(["demo", "frontend"], graph.Resources["node.web"].InputStrings("tags").Order());
+    }
+
+    [Fact]
+    public async Task Different_node_configurations_get_different_derivations()
+    {
+        var graph = await FleetEvaluation.GraphAsync(Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
+
+        var drvs = graph.Nodes.Select(n => n.InputString("drvPath")).ToList();
+        Assert.Equal(drvs.Count, drvs.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_node_value_beats_mkDefault_in_defaults()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
+
+        Assert.Equal(22, graph.Resources["node.a"].Inputs.GetProperty("targetPort").GetInt32());
+        Assert.Equal(2222, graph.Resources["node.b"].Inputs.GetProperty("targetPort").GetInt32());
+    }
+
+    [Fact]
+    public async Task MkForce_in_defaults_beats_a_node_value()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
+
+        Assert.All(graph.Nodes, n => Assert.Equal("deploy", n.InputString("targetUser")));
+    }
+
+    [Fact]
+    public async Task Defaults_apply_to_every_node_and_lists_merge_with_the_nodes_own()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
+
+        Assert.All(graph.Nodes, n => Assert.Contains("all", n.InputStrings("tags")));
+        Assert.Equal(["all", "b"], graph.Resources["node.b"].InputStrings("tags").Order());
+        Assert.Equal("10.0.0.3", graph.Resources["node.c"].InputString("targetHost"));
+    }
+
+    [Fact]
+    public async Task A_type_error_names_the_option_and_the_file()
+    {
+        var error = await Assert.ThrowsAsync<NixEvaluationException>(
+            () => FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("type-error.nix")));
+
+        Assert.Contains("deployment.targetPort", error.Message, StringComparison.Ordinal);
+        Assert.Contains("type-error.nix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_undeclared_option_is_reported_with_its_name()
+    {
+        var error = await Assert.ThrowsAsync<NixEvaluationException>(
+            () => FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("undeclared-option.nix")));
+
+        Assert.Contains("deployment.targetHots", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task User_resources_pass_through_with_their_references()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("resources.nix"));
+
+        var copy = graph.Resources["copy"];
+        Assert.Equal("local.file", copy.Type);
+        Assert.Equal("local", copy.Provider);
+        Assert.Null(copy.Node);
+        Assert.Equal(["node.a", "notes"], Fleet.Engine.Graph.ResourceGraph.DependenciesOf(copy));
+        Assert.Equal("a", graph.Resources["notes"].Node);
+    }
+
+    [Fact]
+    public async Task A_reference_to_a_missing_resource_is_rejected_naming_both()
+    {
+        var error = await Assert.ThrowsAsync<ResourceGraphException>(
+            () => FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("dangling-ref.nix")));
+
+        Assert.Contains("resource orphan", error.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,20 @@
+using Fleet.Engine.Graph;
+
+namespace Fleet.Engine.Tests;
+
+public sealed class NodeSelectorTests
+{
+    [Theory]
+    [InlineData("web-*", "web-1", true)]
+    [InlineData("web-*", "db-1", false)]
+    [InlineData("db?", "db1", true)]
+    [InlineData("db?", "db12", false)]
+    [InlineData("@prod", "anything", true)]
+    [InlineData("@staging", "anything", false)]
+    [InlineData("db1,@prod", "x", true)]
+    [InlineData("", "x", true)]
+    public void Globs_and_tags_select_nodes(string selector, string node, bool expected)
+    {
+        Assert.Equal(expected, NodeSelector.Parse(selector).Matches(node, ["prod"]));
+    }
+}
