@@ -118,6 +118,25 @@ in
       }));
     };
 
+    providers = mkOption {
+      description = ''
+        Out-of-process providers by name; a resource of type `<name>.<kind>` is handled by the
+        provider `<name>`. Built-in providers (nixos, secret, hook, ...) need no entry here.
+      '';
+      default = { };
+      type = types.attrsOf (types.submodule {
+        options.command = mkOption {
+          type = types.listOf (types.either types.str types.path);
+          description = "argv starting the provider, e.g. [ \"python3\" ./providers/file.py ].";
+        };
+        options.timeout = mkOption {
+          type = types.int;
+          default = 300;
+          description = "Seconds one call to the provider may take before it is considered hung.";
+        };
+      });
+    };
+
     nodeConfigurations = mkOption {
       type = types.attrsOf types.raw;
       readOnly = true;
@@ -137,6 +156,7 @@ in
     resourceGraph = {
       version = 1;
       fleet = config.meta.name;
+      providers = mapAttrs (_: p: { command = map toString p.command; inherit (p) timeout; }) config.providers;
       resources =
         mapAttrs' nodeResource config.nodeConfigurations
         // mapAttrs userResource config.resources;

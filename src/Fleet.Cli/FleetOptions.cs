@@ -39,6 +39,29 @@ internal static class FleetOptions
         Description = "Select nodes: comma-separated name globs and @tags",
     };
 
+    public static Option<string?> State { get; } = new("--state")
+    {
+        Description = "State database (default: $FLEET_STATE, else .fleet/state.db beside the fleet file)",
+        Recursive = true,
+    };
+
+    /// <summary>The state database's path: --state, then FLEET_STATE, then .fleet/state.db beside the fleet file.</summary>
+    public static string StatePath(ParseResult parse)
+    {
+        if (parse.GetValue(State) is { } explicitPath)
+        {
+            return Path.GetFullPath(explicitPath);
+        }
+
+        if (Environment.GetEnvironmentVariable("FLEET_STATE") is { Length: > 0 } fromEnvironment)
+        {
+            return Path.GetFullPath(fromEnvironment);
+        }
+
+        var file = parse.GetValue(File) ?? DefaultEntries.FirstOrDefault(System.IO.File.Exists) ?? "fleet.nix";
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, ".fleet", "state.db");
+    }
+
     public static FleetSource Source(ParseResult parse)
     {
         var file = parse.GetValue(File);

@@ -10,6 +10,9 @@ namespace Fleet.Engine.Graph;
 /// </summary>
 public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<string, Resource> Resources)
 {
+    public ImmutableSortedDictionary<string, ProviderDeclaration> Providers { get; init; } =
+        ImmutableSortedDictionary<string, ProviderDeclaration>.Empty.WithComparers(StringComparer.Ordinal);
+
     public const int SchemaVersion = 1;
 
     public IEnumerable<Resource> Nodes => Resources.Values.Where(r => r.Type == "nixos.system");
@@ -30,7 +33,20 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
                 [.. r.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()!)]);
         }
 
-        var graph = new ResourceGraph(fleet, builder.ToImmutable());
+        var providers = ImmutableSortedDictionary.CreateBuilder<string, ProviderDeclaration>(StringComparer.Ordinal);
+        if (root.TryGetProperty("providers", out var declared))
+        {
+            foreach (var p in declared.EnumerateObject())
+            {
+                var timeout = p.Value.TryGetProperty("timeout", out var t) ? t.GetInt32() : 300;
+                providers[p.Name] = new ProviderDeclaration(
+                    p.Name,
+                    [.. p.Value.GetProperty("command").EnumerateArray().Select(a => a.GetString()!)],
+                    TimeSpan.FromSeconds(timeout));
+            }
+        }
+
+        var graph = new ResourceGraph(fleet, builder.ToImmutable()) { Providers = providers.ToImmutable() };
         graph.CheckReferences();
         return graph;
     }
