@@ -1,0 +1,111 @@
+#!/bin/bash
+# node-init.sh — PID 1 of one testbed node.
+#
+# Started by `testbed up` as
+#   ip netns exec fleet-<tb>-<node> unshare --pid --fork --mount-proc --mount --uts --ipc \
+#       /bin/bash node-init.sh <node-dir> <node-name> <testbed-dir>
+# so it already runs inside the node's network, mount, UTS, IPC and PID namespaces.
+# It builds the node's file-system view, starts sshd and then just reaps children.
+#
+# Signals (sent by `testbed restart-sshd` / `testbed stop-sshd`):
+#   USR1  (re)start sshd       USR2  stop sshd (it stays stopped)
+# sshd is never restarted automatically: a test may stop it on purpose to simulate a
+# node that cut itself off. Its exits are logged to /run/testbed/sshd.log.
+set -u
+D=$1 NODE=$2 HIDE=$3
+
+fail() { echo "node-init: FAILED: $*"; echo "failed: $*" >"$D/init.failed" 2>/dev/null; exit 1; }
+
+# --- file-system view --------------------------------------------------------------
+mount --make-rprivate / || fail "make-rprivate"
+mount --bind "$D/nix" /nix || fail "bind /nix"
+# /etc: copy-on-write view of the host /etc (writes stay in $D/etc-upper), falling back
+# to a full per-node copy when overlayfs is unavailable.
+if mount -t overlay overlay -o "lowerdir=/etc,upperdir=$D/etc-upper,workdir=$D/etc-work" "$D/etc" 2>/dev/null; then
+    echo overlay >"$D/etc-mode"
+else
+    cp -a /etc/. "$D/etc/" || fail "copy /etc"
+    cp -a "$D/etc-upper/." "$D/etc/" || fail "copy node /etc overrides"
+    find "$D/etc" -type c -delete   # overlay whiteouts = files deleted in the node
+    echo copy >"$D/etc-mode"
+fi
+mount --bind "$D/etc" /etc || fail "bind /etc"
+mount --bind "$D/root" /root || fail "bind /root"
+mount --bind "$D/var-lib" /var/lib || fail "bind /var/lib"
+mount --bind "$D/var-log" /var/log || fail "bind /var/log"
+mount --bind "$D/tmp" /tmp || fail "bind /tmp"
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail "tmpfs /run"
+mkdir -p /run/sshd /run/keys /run/testbed /run/lock
+chmod 0755 /run/sshd
+mount -t tmpfs -o mode=0750,nosuid,nodev tmpfs /run/keys || fail "tmpfs /run/keys"
+if [ -d /dev/shm ]; then mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail "tmpfs /dev/shm"; fi
+hostname "$NODE" || fail "hostname"
+# Hide the whole testbed directory (other nodes' stores, the deployer key, ...).
+mount -t tmpfs -o mode=0755,size=64k tmpfs "$HIDE" || fail "hide testbed dir"
+cd /
+export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# --- sshd --------------------------------------------------------------------------
+SSHD=
+gen=0
+slog() { echo "$(date '+%F %T') $*" >>/run/testbed/sshd.log; }
+
+sshd_alive() { [ -n "$SSHD" ] && kill -0 "$SSHD" 2>/dev/null; }
+
+start_sshd() {
+    if sshd_alive; then return 0; fi
+    rm -f /run/sshd.pid
+    /usr/sbin/sshd -D -f /etc/ssh/sshd_config -E /var/log/sshd.log </dev/null &
+    SSHD=$!
+    local i
+    for ((i = 0; i < 1000; i++)); do
+        [ -s /run/sshd.pid ] && break
+        sshd_alive || { slog "sshd failed to start"; SSHD=; return 1; }
+        sleep 0.01
+    done
+    gen=$((gen + 1))
+    echo "$gen" >/run/testbed/sshd.generation
+    echo running >/run/testbed/sshd.state
+    slog "sshd started pid=$SSHD generation=$gen"
+}
+
+stop_sshd() {
+    if sshd_alive; then
+        kill -TERM "$SSHD" 2>/dev/null
+        local i
+        for ((i = 0; i < 300; i++)); do sshd_alive || break; sleep 0.01; done
+        sshd_alive && kill -KILL "$SSHD" 2>/dev/null
+    fi
+    SSHD=
+    rm -f /run/sshd.pid
+    echo stopped >/run/testbed/sshd.state
+    slog "sshd stopped on request"
+}
+
+want_start=0 want_stop=0
+trap 'want_start=1' USR1
+trap 'want_stop=1' USR2
+trap '' HUP INT TERM PIPE
+
+start_sshd || fail "sshd did not start (see /var/log/sshd.log in the node)"
+echo ready >/run/testbed/ready
+
+# A child that never exits, so `wait -n` always has something to wait for.
+sleep infinity &
+SLEEPER=$!
+
+while :; do
+    wait -n
+    if [ "$want_stop" = 1 ]; then want_stop=0; stop_sshd; fi
+    if [ "$want_start" = 1 ]; then
+        want_start=0
+        sshd_alive && { kill -TERM "$SSHD"; for ((i = 0; i < 300; i++)); do sshd_alive || break; sleep 0.01; done; SSHD=; }
+        start_sshd || true
+    fi
+    if [ -n "$SSHD" ] && ! sshd_alive; then
+        slog "sshd (pid $SSHD) exited; not restarting (use: testbed restart-sshd)"
+        SSHD=
+        echo exited >/run/testbed/sshd.state
+    fi
+    kill -0 "$SLEEPER" 2>/dev/null || { sleep infinity & SLEEPER=$!; }
+done
