@@ -1,0 +1,1 @@
+{ nodes.web.deployment.targetPort = "abc"; }
