@@ -1,0 +1,590 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Fleet.State;
+
+/// <summary>
+/// The fleet's persisted state: what each resource was last applied as, the runs that changed
+/// it, and the lock that lets one apply run at a time. One SQLite database in WAL mode with
+/// synchronous=FULL; every write is one transaction that is on disk when the method returns, so
+/// a process killed at any instant leaves a consistent database. Sensitive values never reach it
+/// in clear (<see cref="Sensitive"/>); events are stored as given, so callers must not put
+/// secret values in event messages.
+/// </summary>
+public sealed class StateStore : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte> _heldLocks = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    private StateStore(string path, SqliteConnection connection, SensitiveValues sensitive)
+    {
+        Path = path;
+        _connection = connection;
+        Sensitive = sensitive;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Hashes and masks sensitive values with this state's key (<c>&lt;db&gt;.key</c>).</summary>
+    public SensitiveValues Sensitive { get; }
+
+    /// <summary>Opens the state at <paramref name="path"/>, creating directory, database and key if missing, and migrates it.</summary>
+    public static async Task<StateStore> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        var isNew = !File.Exists(path);
+        var sensitive = await SensitiveValues.OpenAsync(path + ".key", cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (isNew && !OperatingSystem.IsWindows())
+            {
+                // SQLite gives the -wal and -shm files the database's mode.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            await ExecuteAsync(connection, "PRAGMA busy_timeout = 30000;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA foreign_keys = ON;", cancellationToken).ConfigureAwait(false);
+            await MigrateAsync(connection, path, cancellationToken).ConfigureAwait(false);
+            return new StateStore(path, connection, sensitive);
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new StateException($"cannot open the fleet state {path}: {e.Message}", e);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // ---- resources ----
+
+    public async Task<ImmutableSortedDictionary<string, ResourceState>> LoadResourcesAsync(CancellationToken cancellationToken)
+    {
+        return await ReadAsync(async () =>
+        {
+            var builder = ImmutableSortedDictionary.CreateBuilder<string, ResourceState>(StringComparer.Ordinal);
+            await using var command = Command(null, $"{SelectResource};");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var resource = ReadResource(reader);
+                builder[resource.Id] = resource;
+            }
+
+            return builder.ToImmutable();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ResourceState?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return await ReadAsync(async () =>
+        {
+            await using var command = Command(null, $"{SelectResource} WHERE id = $id;", ("$id", id));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadResource(reader) : null;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts or replaces one resource and bumps the serial, in one durable transaction.</summary>
+    public async Task PutAsync(ResourceState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var inputs = Json(state.Inputs, nameof(state.Inputs));
+        var outputs = Json(state.Outputs, nameof(state.Outputs));
+        await WriteAsync<bool>(async transaction =>
+        {
+            await using (var command = Command(
+                transaction,
+                """
+                INSERT INTO resources (id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id)
+                VALUES ($id, $type, $provider, $node, $inputs, $outputs, $status, $created, $updated, $run)
+                ON CONFLICT (id) DO UPDATE SET
+                    type = excluded.type, provider = excluded.provider, node = excluded.node,
+                    inputs = excluded.inputs, outputs = excluded.outputs, status = excluded.status,
+                    created_at = excluded.created_at, updated_at = excluded.updated_at, last_run_id = excluded.last_run_id;
+                """,
+                ("$id", state.Id),
+                ("$type", state.Type),
+                ("$provider", state.Provider),
+                ("$node", state.Node),
+                ("$inputs", inputs),
+                ("$outputs", outputs),
+                ("$status", StatusText(state.Status)),
+                ("$created", Time(state.CreatedAt)),
+                ("$updated", Time(state.UpdatedAt)),
+                ("$run", state.LastRunId)))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await BumpSerialAsync(transaction, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets one resource (the real thing is not touched). Removing an unknown id changes nothing.</summary>
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await WriteAsync<bool>(async transaction =>
+        {
+            int removed;
+            await using (var command = Command(transaction, "DELETE FROM resources WHERE id = $id;", ("$id", id)))
+            {
+                removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (removed > 0)
+            {
+                await BumpSerialAsync(transaction, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A counter bumped by every change to resources; a saved plan records it to detect changes since.</summary>
+    public async Task<long> GetSerialAsync(CancellationToken cancellationToken)
+    {
+        return await ReadAsync(async () =>
+        {
+            await using var command = Command(null, "SELECT serial FROM meta WHERE id = 1;");
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- runs and events ----
+
+    public async Task<long> BeginRunAsync(string kind, string arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var me = Me("run");
+        return await WriteAsync(async transaction =>
+        {
+            await using var command = Command(
+                transaction,
+                "INSERT INTO runs (kind, arguments, started_at, holder) VALUES ($kind, $arguments, $at, $holder) RETURNING id;",
+                ("$kind", kind),
+                ("$arguments", arguments),
+                ("$at", Time(DateTimeOffset.UtcNow)),
+                ("$holder", $"{me.User}@{me.Host} pid {me.Pid.ToString(CultureInfo.InvariantCulture)}"));
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends one event to a run. Messages are stored as given: never put secret values in them.</summary>
+    public async Task AppendEventAsync(long runId, string? resourceId, string kind, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(message);
+        await WriteAsync<bool>(async transaction =>
+        {
+            await using var command = Command(
+                transaction,
+                """
+                INSERT INTO events (run_id, seq, at, resource_id, kind, message)
+                SELECT $run, COALESCE(MAX(seq), 0) + 1, $at, $resource, $kind, $message FROM events WHERE run_id = $run;
+                """,
+                ("$run", runId),
+                ("$at", Time(DateTimeOffset.UtcNow)),
+                ("$resource", resourceId),
+                ("$kind", kind),
+                ("$message", message));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FinishRunAsync(long runId, string outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        await WriteAsync<bool>(async transaction =>
+        {
+            await using var command = Command(
+                transaction,
+                "UPDATE runs SET finished_at = $at, outcome = $outcome WHERE id = $run;",
+                ("$run", runId),
+                ("$at", Time(DateTimeOffset.UtcNow)),
+                ("$outcome", outcome));
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new StateException($"run {runId} is not in the state {Path}");
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The most recent runs, newest first.</summary>
+    public async Task<ImmutableArray<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken)
+    {
+        return await ReadAsync(async () =>
+        {
+            var runs = ImmutableArray.CreateBuilder<RunRecord>();
+            await using var command = Command(
+                null,
+                "SELECT id, kind, arguments, started_at, finished_at, outcome, holder FROM runs ORDER BY id DESC LIMIT $limit;",
+                ("$limit", limit));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                runs.Add(new RunRecord(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    ParseTime(reader.GetString(3)),
+                    reader.IsDBNull(4) ? null : ParseTime(reader.GetString(4)),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetString(6)));
+            }
+
+            return runs.ToImmutable();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ImmutableArray<RunEvent>> GetEventsAsync(long runId, CancellationToken cancellationToken)
+    {
+        return await ReadAsync(async () =>
+        {
+            var events = ImmutableArray.CreateBuilder<RunEvent>();
+            await using var command = Command(
+                null,
+                "SELECT run_id, seq, at, resource_id, kind, message FROM events WHERE run_id = $run ORDER BY seq;",
+                ("$run", runId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(new RunEvent(
+                    reader.GetInt64(0),
+                    reader.GetInt64(1),
+                    ParseTime(reader.GetString(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetString(5)));
+            }
+
+            return events.ToImmutable();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- the lock ----
+
+    /// <summary>
+    /// Takes the state lock. Refused (<see cref="StateLockedException"/>) while a live process
+    /// holds it, or when it was taken on another host (fleet cannot tell whether that process
+    /// lives). A lock left by a process of this host that is gone is taken over and reported in
+    /// <see cref="StateLock.RecoveredFrom"/>. Check and take happen in one BEGIN IMMEDIATE
+    /// transaction, so two racing processes cannot both win.
+    /// </summary>
+    public async Task<StateLock> AcquireLockAsync(string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        var me = Me(purpose);
+        var key = ProcessIdentity.Current.Key;
+        var token = Guid.NewGuid().ToString("N");
+        var recovered = await WriteAsync(async transaction =>
+        {
+            var existing = await ReadLockAsync(transaction, cancellationToken).ConfigureAwait(false);
+            if (existing is { } held)
+            {
+                if (!string.Equals(held.Holder.Host, me.Host, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new StateLockedException(held.Holder, $"it was taken on another host ({held.Holder.Host}), so fleet cannot tell whether that process still runs");
+                }
+
+                if (ProcessIdentity.IsAlive(held.Holder.Pid, held.Holder.ProcessStart, held.ProcessKey))
+                {
+                    throw new StateLockedException(held.Holder, "that process is still running");
+                }
+
+                await using var delete = Command(transaction, "DELETE FROM lock;");
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var insert = Command(
+                transaction,
+                """
+                INSERT INTO lock (id, purpose, user, host, pid, process_start, process_key, acquired_at, token)
+                VALUES (1, $purpose, $user, $host, $pid, $start, $key, $at, $token);
+                """,
+                ("$purpose", me.Purpose),
+                ("$user", me.User),
+                ("$host", me.Host),
+                ("$pid", me.Pid),
+                ("$start", Time(me.ProcessStart)),
+                ("$key", key),
+                ("$at", Time(me.AcquiredAt)),
+                ("$token", token));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return existing?.Holder;
+        }, cancellationToken).ConfigureAwait(false);
+
+        _heldLocks[token] = 0;
+        return new StateLock(this, token, me, recovered);
+    }
+
+    /// <summary>Who holds the lock, or null if it is free.</summary>
+    public async Task<LockHolder?> GetLockHolderAsync(CancellationToken cancellationToken)
+    {
+        return await ReadAsync(
+            async () => (await ReadLockAsync(null, cancellationToken).ConfigureAwait(false))?.Holder,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the lock whoever holds it (`fleet state unlock`).</summary>
+    public async Task ForceUnlockAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync<bool>(async transaction =>
+        {
+            await using var command = Command(transaction, "DELETE FROM lock;");
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task ReleaseLockAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!_heldLocks.TryRemove(token, out _) || _disposed)
+        {
+            return;
+        }
+
+        await WriteAsync<bool>(async transaction =>
+        {
+            // Only our own hold: after a forced unlock, the lock may belong to someone else now.
+            await using var command = Command(transaction, "DELETE FROM lock WHERE token = $token;", ("$token", token));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        foreach (var token in _heldLocks.Keys)
+        {
+            await ReleaseLockAsync(token, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+            _gate.Dispose();
+        }
+    }
+
+    // ---- plumbing ----
+
+    private const string SelectResource =
+        "SELECT id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id FROM resources";
+
+    private sealed record HeldLock(LockHolder Holder, string? ProcessKey);
+
+    private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        // BEGIN IMMEDIATE before reading the version: two processes opening a new state at once
+        // must not both run the same step.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var read = new SqliteCommand("PRAGMA user_version;", connection, transaction);
+        var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (version > StateSchema.CurrentVersion)
+        {
+            throw new StateException(
+                $"the fleet state {path} has schema version {version}, but this fleet knows versions up to {StateSchema.CurrentVersion}: " +
+                "it was written by a newer fleet. Use that fleet (or a newer one); this one will not touch the state.");
+        }
+
+        for (var step = version; step < StateSchema.CurrentVersion; step++)
+        {
+            await using var migrate = new SqliteCommand(StateSchema.Steps[step], connection, transaction);
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var bump = new SqliteCommand(
+                $"PRAGMA user_version = {(step + 1).ToString(CultureInfo.InvariantCulture)};", connection, transaction);
+            await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> ReadAsync<T>(Func<Task<T>> body, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return await body().ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"reading the fleet state {Path} failed: {e.Message}", e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, Task<T>> body, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Microsoft.Data.Sqlite begins non-deferred transactions with BEGIN IMMEDIATE.
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await body(transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"writing the fleet state {Path} failed: {e.Message}", e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new SqliteCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task BumpSerialAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(transaction, "UPDATE meta SET serial = serial + 1 WHERE id = 1;");
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HeldLock?> ReadLockAsync(SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            transaction,
+            "SELECT purpose, user, host, pid, process_start, acquired_at, process_key FROM lock WHERE id = 1;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new HeldLock(
+            new LockHolder(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                ParseTime(reader.GetString(4)),
+                ParseTime(reader.GetString(5))),
+            reader.IsDBNull(6) ? null : reader.GetString(6));
+    }
+
+    private static LockHolder Me(string purpose)
+    {
+        var (pid, start, _) = ProcessIdentity.Current;
+        return new LockHolder(purpose, Environment.UserName, Environment.MachineName, pid, start, DateTimeOffset.UtcNow);
+    }
+
+    private static ResourceState ReadResource(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        ParseJson(reader.GetString(4)),
+        ParseJson(reader.GetString(5)),
+        ParseStatus(reader.GetString(6)),
+        ParseTime(reader.GetString(7)),
+        ParseTime(reader.GetString(8)),
+        reader.IsDBNull(9) ? null : reader.GetInt64(9));
+
+    private static string Json(JsonElement value, string what) => value.ValueKind == JsonValueKind.Undefined
+        ? throw new ArgumentException($"{what} must be a JSON value (use {{}} for none)", what)
+        : JsonSerializer.Serialize(value);
+
+    private static JsonElement ParseJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    private static string StatusText(ResourceStatus status) => status switch
+    {
+        ResourceStatus.Ready => "ready",
+        ResourceStatus.Failed => "failed",
+        ResourceStatus.Tainted => "tainted",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown resource status"),
+    };
+
+    private static ResourceStatus ParseStatus(string text) => text switch
+    {
+        "ready" => ResourceStatus.Ready,
+        "failed" => ResourceStatus.Failed,
+        "tainted" => ResourceStatus.Tainted,
+        _ => throw new StateException($"unknown resource status '{text}' in the state"),
+    };
+
+    private static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
