@@ -25,20 +25,23 @@ let
   types = call ./types.nix;
   modules = call ./modules.nix;
   debug = call ./debug.nix;
+  customisation = call ./customisation.nix;
+  meta = call ./meta.nix;
 
   namespaces = {
     inherit trivial fixedPoints attrsets lists strings generators versions
       asserts options types modules debug;
-    # nixpkgs compatibility aliases
-    customisation = { };
+    inherit customisation meta;
     stringsWithDeps = { };
   };
 
   lib = namespaces
     // trivial // fixedPoints // lists // attrsets // strings // asserts
-    // options // modules // debug
+    // options // modules // debug // customisation // meta
     // {
       inherit (versions) splitVersion;
+      # names that exist in several namespaces resolve as in nixpkgs
+      inherit (lists) replicate min max;
       inherit (builtins) toJSON fromJSON toString typeOf seq deepSeq
         getAttr hasAttr isAttrs isList isString isInt isFloat isBool
         isPath readFile pathExists baseNameOf dirOf;

@@ -9,6 +9,7 @@ rec {
   toPretty = { multiline ? true, indent ? "", allowPrettyValues ? false }:
     let
       go = ind: v:
+        if lib.strings.stringLength ind > 20 then "..." else
         let
           nl = if multiline then "\n${ind}  " else " ";
           endNl = if multiline then "\n${ind}" else " ";

@@ -547,7 +547,6 @@ let
           if description != null then description
           else if freeformType != null then freeformType.description
           else name;
-        descriptionClass = "noun";
         check = x: isAttrs x || isFunction x || path.check x;
         merge = loc: defs:
           (base.extendModules {
