@@ -1,0 +1,4 @@
+namespace Fleet.Protocol;
+
+/// <summary>`shutdown` answer: an empty object, after which the provider exits.</summary>
+public sealed record ShutdownResult;
