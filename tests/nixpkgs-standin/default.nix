@@ -1,0 +1,42 @@
+# STAND-IN for `import <nixpkgs> { }` -- NOT nixpkgs.
+#
+# nixpkgs cannot be fetched on the machines fleet is tested on, so the tests bring this small
+# substitute: `lib` (./lib), a few trivial builders and wrappers around the HOST's programs
+# (/usr/bin/python3, /bin/bash, ...). There is no stdenv and nothing is compiled: every derivation
+# here is built by the host's /bin/sh with PATH=/usr/bin:/bin, which only works with the Nix
+# sandbox off. Production code never imports this file; the real code path takes nixpkgs from
+# the user. See ./README.md.
+{ system ? builtins.currentSystem, config ? { }, overlays ? [ ], ... }:
+let
+  lib = import ./lib;
+
+  trivial = import ./pkgs/trivial-builders.nix { inherit system; };
+  host = import ./pkgs/host-programs.nix { inherit system trivial; };
+
+  pkgs = trivial // host // {
+    inherit lib system;
+    isStandin = true;
+
+    # Only the bits of stdenv that modules commonly read; building with it is impossible here.
+    stdenv = {
+      inherit system;
+      hostPlatform = { inherit system; isLinux = true; isx86_64 = system == "x86_64-linux"; isAarch64 = system == "aarch64-linux"; };
+      buildPlatform = pkgs.stdenv.hostPlatform;
+      isLinux = true;
+      shell = "${host.bash}/bin/bash";
+      mkDerivation = _: throw "nixpkgs stand-in: stdenv.mkDerivation is not available (no stdenv here); use runCommand";
+    };
+    runtimeShell = "${host.bash}/bin/bash";
+
+    # callPackage without overriding machinery: fills a function's arguments from pkgs.
+    callPackage = fn: args:
+      let f = if builtins.isFunction fn then fn else import fn;
+      in f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // args);
+
+    # A trivial package, handy in tests (`environment.systemPackages = [ pkgs.hello ]`).
+    hello = trivial.writeShellScriptBin "hello" ''
+      echo "Hello, world! (nixpkgs stand-in)"
+    '' // { pname = "hello"; version = "standin"; };
+  };
+in
+builtins.foldl' (acc: overlay: acc // overlay acc acc) pkgs overlays
