@@ -18,6 +18,12 @@ let
   pkgs =
     if builtins.isAttrs chosen && chosen ? lib then chosen
     else import chosen { inherit system; };
-  evaluated = import ./lib.nix { inherit pkgs system; modules = [ loaded ]; };
+  # eval-config.nix is found in the nixpkgs source tree: the path given, or pkgs.path.
+  nixpkgsPath = if builtins.isAttrs chosen then chosen.path or null else chosen;
+  evaluated = import ./lib.nix { inherit pkgs system nixpkgsPath; modules = [ entryModule ]; };
+  # Keep the file name on the user's definitions so errors say where a bad value came from.
+  entryModule = if builtins.isPath entry || builtins.isString entry
+    then { _file = toString entry; imports = [ loaded ]; }
+    else loaded;
 in
 evaluated

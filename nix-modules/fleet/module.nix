@@ -1,10 +1,12 @@
 # The fleet module: nodes, defaults, resources and meta in; resourceGraph out.
 # Evaluated with lib.evalModules from the user's nixpkgs (see lib.nix).
-{ config, lib, pkgs, system, ... }:
+{ config, lib, pkgs, system, fleetNixpkgsPath ? null, ... }:
 let
   inherit (lib) mkOption types mapAttrs mapAttrs' nameValuePair;
 
-  nixpkgsPath = pkgs.path or (throw "fleet: the nixpkgs package set has no `path`; give nixpkgs as a source path");
+  nixpkgsPath =
+    if fleetNixpkgsPath != null then fleetNixpkgsPath
+    else throw "fleet: cannot find nixpkgs' source tree (for nixos/lib/eval-config.nix): give meta.nixpkgs as a path, or a package set with `path`";
 
   evalNode = name: module:
     import (nixpkgsPath + "/nixos/lib/eval-config.nix") {

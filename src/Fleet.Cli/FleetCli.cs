@@ -23,6 +23,10 @@ public static class FleetCli
             EvalCommand.Create(),
             NodesCommand.Create(),
         };
+        root.Options.Add(FleetOptions.File);
+        root.Options.Add(FleetOptions.Nixpkgs);
+        root.Options.Add(FleetOptions.State);
+        root.Options.Add(FleetOptions.Verbose);
         var parse = root.Parse(args);
         try
         {

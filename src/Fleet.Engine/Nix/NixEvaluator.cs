@@ -32,7 +32,6 @@ public sealed class NixEvaluator
         var spec = ProcessSpec.Create(
                 "nix-instantiate",
                 "--eval", "--strict", "--json", "--read-write-mode",
-                "--show-trace",
                 _paths.FleetEvalNix,
                 "-A", attribute,
                 "--arg", "entry", Path.GetFullPath(source.EntryFile))
