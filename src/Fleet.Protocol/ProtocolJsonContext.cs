@@ -29,6 +29,7 @@ namespace Fleet.Protocol;
 [JsonSerializable(typeof(CancelParams))]
 [JsonSerializable(typeof(JsonRpcError))]
 [JsonSerializable(typeof(ResourceFailureData))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
 }

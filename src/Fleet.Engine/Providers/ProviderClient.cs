@@ -1,0 +1,548 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Fleet.Engine.Graph;
+using Fleet.Processes;
+using Fleet.Protocol;
+
+namespace Fleet.Engine.Providers;
+
+/// <summary>
+/// The engine's side of one running provider process. Requests are multiplexed by id over its
+/// stdin/stdout; `log` and `progress` notifications and stderr lines become events. When the
+/// provider crashes, hangs past its timeout, speaks malformed JSON or answers an id nobody asked,
+/// the calls in flight (and any later call) fail with a <see cref="ProviderException"/> naming the
+/// provider and resource, and nothing else in the engine is affected.
+/// </summary>
+public sealed class ProviderClient : IAsyncDisposable
+{
+    private const int StderrTailLines = 20;
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    private readonly ProviderDeclaration _declaration;
+    private readonly Process _process;
+    private readonly JsonRpcLineWriter _writer;
+    private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
+    private readonly ConcurrentDictionary<long, bool> _abandoned = new();
+    private readonly Queue<string> _stderrTail = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _stdoutLoop;
+    private readonly Task _stderrLoop;
+    private long _nextId;
+    private volatile string? _fault;
+    private volatile bool _closing;
+    private int _disposed;
+
+    private ProviderClient(ProviderDeclaration declaration, Process process)
+    {
+        _declaration = declaration;
+        _process = process;
+        _writer = new JsonRpcLineWriter(process.StandardInput.BaseStream);
+        _stderrLoop = Task.Run(ReadStandardErrorAsync);
+        _stdoutLoop = Task.Run(ReadStandardOutputAsync);
+    }
+
+    public event Action<LogParams>? Log;
+
+    public event Action<ProgressParams>? Progress;
+
+    public string Name => _declaration.Name;
+
+    public ProviderDeclaration Declaration => _declaration;
+
+    /// <summary>The provider's answer to `initialize`: name, version and resource types.</summary>
+    public InitializeResult Info { get; private set; } = new("", "", 0, []);
+
+    /// <summary>Why the provider can no longer be used, or null while it is healthy.</summary>
+    public string? Fault => _fault;
+
+    /// <summary>Starts the provider's process and runs `initialize`.</summary>
+    public static async Task<ProviderClient> StartAsync(ProviderDeclaration declaration, ProcessRunner runner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        ArgumentNullException.ThrowIfNull(runner);
+        if (declaration.Command.IsDefaultOrEmpty)
+        {
+            throw new ProviderException(declaration.Name, null, $"provider `{declaration.Name}` has an empty command");
+        }
+
+        Process process;
+        try
+        {
+            process = runner.Start(ProcessSpec.Create(declaration.Command[0], declaration.Command.Skip(1)));
+        }
+        catch (ProcessFailedException e)
+        {
+            throw new ProviderException(
+                declaration.Name,
+                null,
+                $"provider `{declaration.Name}` could not be started: `{declaration.Command[0]}` is missing or not executable ({e.Message})",
+                innerException: e);
+        }
+
+        var client = new ProviderClient(declaration, process);
+        try
+        {
+            var engineVersion = typeof(ProviderClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+            client.Info = await client.CallAsync(
+                ProtocolMethods.Initialize,
+                null,
+                JsonSerializer.SerializeToElement(new InitializeParams(engineVersion, ProtocolMethods.Version), ProtocolJsonContext.Default.InitializeParams),
+                ProtocolJsonContext.Default.InitializeResult,
+                cancellationToken).ConfigureAwait(false);
+            if (client.Info.ProtocolVersion != ProtocolMethods.Version)
+            {
+                throw new ProviderException(
+                    declaration.Name,
+                    null,
+                    $"provider `{declaration.Name}` speaks protocol version {client.Info.ProtocolVersion}; this fleet speaks {ProtocolMethods.Version}");
+            }
+
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The schema of one of this provider's types, or null when it has no such type.</summary>
+    public ResourceTypeSchema? Schema(string type) =>
+        Info.ResourceTypes.FirstOrDefault(t => string.Equals(t.Type, type, StringComparison.Ordinal));
+
+    public Task<ValidateResult> ValidateAsync(ValidateParams request, CancellationToken cancellationToken) =>
+        CallAsync(ProtocolMethods.Validate, request?.Id, Serialize(request, ProtocolJsonContext.Default.ValidateParams), ProtocolJsonContext.Default.ValidateResult, cancellationToken);
+
+    public Task<PlanResult> PlanAsync(PlanParams request, CancellationToken cancellationToken) =>
+        CallAsync(ProtocolMethods.Plan, request?.Id, Serialize(request, ProtocolJsonContext.Default.PlanParams), ProtocolJsonContext.Default.PlanResult, cancellationToken);
+
+    public Task<ApplyResult> CreateAsync(ApplyParams request, CancellationToken cancellationToken) =>
+        CallAsync(ProtocolMethods.Create, request?.Id, Serialize(request, ProtocolJsonContext.Default.ApplyParams), ProtocolJsonContext.Default.ApplyResult, cancellationToken);
+
+    public Task<ApplyResult> UpdateAsync(ApplyParams request, CancellationToken cancellationToken) =>
+        CallAsync(ProtocolMethods.Update, request?.Id, Serialize(request, ProtocolJsonContext.Default.ApplyParams), ProtocolJsonContext.Default.ApplyResult, cancellationToken);
+
+    public Task<ReadResult> ReadAsync(ReadParams request, CancellationToken cancellationToken) =>
+        CallAsync(ProtocolMethods.Read, request?.Id, Serialize(request, ProtocolJsonContext.Default.ReadParams), ProtocolJsonContext.Default.ReadResult, cancellationToken);
+
+    public async Task DeleteAsync(DeleteParams request, CancellationToken cancellationToken) =>
+        _ = await CallAsync(ProtocolMethods.Delete, request?.Id, Serialize(request, ProtocolJsonContext.Default.DeleteParams), ProtocolJsonContext.Default.JsonElement, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sends `shutdown`, then stops the process (SIGINT, SIGTERM, kill) if it does not exit.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (_fault is null && !_process.HasExited)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(ShutdownGrace);
+                _ = await CallAsync(ProtocolMethods.Shutdown, null, EmptyObject(), ProtocolJsonContext.Default.JsonElement, timeout.Token, closing: true).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ProviderException or OperationCanceledException or IOException)
+            {
+            }
+        }
+
+        _closing = true;
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        using (var exit = new CancellationTokenSource(ShutdownGrace))
+        {
+            await _process.WaitForExitAsync(exit.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await ProcessRunner.StopAsync(_process, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_stdoutLoop, _stderrLoop).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        FailPending($"was stopped");
+        _writer.Dispose();
+        _stopping.Dispose();
+        _process.Dispose();
+    }
+
+    private static JsonElement Serialize<T>(T? value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return JsonSerializer.SerializeToElement(value, typeInfo);
+    }
+
+    private static JsonElement EmptyObject()
+    {
+        using var document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
+    }
+
+    private async Task<TResult> CallAsync<TResult>(
+        string method,
+        string? resource,
+        JsonElement parameters,
+        JsonTypeInfo<TResult> resultType,
+        CancellationToken cancellationToken,
+        bool closing = false)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfUnusable(method, resource, closing);
+        var id = Interlocked.Increment(ref _nextId);
+        var call = new PendingCall(method, resource, new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _pending[id] = call;
+        try
+        {
+            ThrowIfUnusable(method, resource, closing);
+            try
+            {
+                await _writer.WriteAsync(JsonRpcMessage.Request(id, method, parameters), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The process is gone; the stdout loop reports how it ended and fails this call.
+            }
+
+            JsonRpcMessage response;
+            var timeout = _declaration.Timeout > TimeSpan.Zero ? _declaration.Timeout : Timeout.InfiniteTimeSpan;
+            try
+            {
+                response = await call.Completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                MarkFaulted($"did not answer within {Describe(timeout)}");
+                response = await call.Completion.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                response = await CancelAsync(id, call, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Interpret(call, response, resultType);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Sends `$/cancel` and gives the provider a grace period to stop; a late answer is then ignored.</summary>
+    private async Task<JsonRpcMessage> CancelAsync(long id, PendingCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writer.WriteAsync(
+                JsonRpcMessage.Notification(ProtocolMethods.Cancel, JsonSerializer.SerializeToElement(new CancelParams(id), ProtocolJsonContext.Default.CancelParams)),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+
+        try
+        {
+            var response = await call.Completion.Task.WaitAsync(CancelGrace, CancellationToken.None).ConfigureAwait(false);
+            if (response.Error is not null)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            // The work finished before the cancel arrived: its result is the truth to record.
+            return response;
+        }
+        catch (TimeoutException)
+        {
+            _abandoned[id] = true;
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private TResult Interpret<TResult>(PendingCall call, JsonRpcMessage response, JsonTypeInfo<TResult> resultType)
+    {
+        if (response.Error is { } error)
+        {
+            var what = call.Resource is null ? "" : $" `{call.Resource}`";
+            switch (error.Code)
+            {
+                case JsonRpcErrorCodes.MethodNotFound:
+                    throw new ProviderException(Name, call.Resource, $"provider `{Name}` does not implement `{call.Method}` (needed while {Verb(call.Method)}{what}): {error.Message}");
+                case JsonRpcErrorCodes.ResourceFailed:
+                    throw new ProviderException(Name, call.Resource, $"provider `{Name}` failed {Verb(call.Method)}{what}: {error.Message}", FailureDiagnostics(error));
+                default:
+                    throw new ProviderException(Name, call.Resource, $"provider `{Name}` failed {Verb(call.Method)}{what} (error {error.Code}): {error.Message}");
+            }
+        }
+
+        try
+        {
+            var result = response.Result is { } element ? element.Deserialize(resultType) : default;
+            return result ?? throw new JsonException("the result is null");
+        }
+        catch (JsonException e)
+        {
+            var what = call.Resource is null ? "" : $" for `{call.Resource}`";
+            throw new ProviderException(Name, call.Resource, $"provider `{Name}` answered `{call.Method}`{what} with a result that does not match the protocol: {e.Message}", innerException: e);
+        }
+    }
+
+    private static ImmutableArray<Diagnostic> FailureDiagnostics(JsonRpcError error)
+    {
+        try
+        {
+            return error.Data is { ValueKind: JsonValueKind.Object } data
+                && data.Deserialize(ProtocolJsonContext.Default.ResourceFailureData) is { Diagnostics.IsDefault: false } failure
+                ? failure.Diagnostics
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private void ThrowIfUnusable(string method, string? resource, bool closing)
+    {
+        if (_fault is { } fault)
+        {
+            throw Failure(method, resource, fault);
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1 && !closing, this);
+    }
+
+    private async Task ReadStandardOutputAsync()
+    {
+        var reader = new JsonRpcLineReader(_process.StandardOutput);
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (IOException)
+            {
+                line = null;
+            }
+
+            if (line is null)
+            {
+                await OnStandardOutputClosedAsync().ConfigureAwait(false);
+                return;
+            }
+
+            JsonRpcMessage message;
+            try
+            {
+                message = JsonRpcMessage.Parse(line);
+            }
+            catch (JsonRpcFormatException e)
+            {
+                MarkFaulted($"wrote malformed JSON on stdout ({e.Message}): {Shorten(line)}");
+                return;
+            }
+
+            if (message.IsResponse)
+            {
+                if (message.NumericId is { } id && _pending.TryGetValue(id, out var call))
+                {
+                    call.Completion.TrySetResult(message);
+                }
+                else if (message.NumericId is not { } late || !_abandoned.TryRemove(late, out _))
+                {
+                    MarkFaulted($"answered with an unknown id {message.Id?.GetRawText() ?? "null"}");
+                    return;
+                }
+            }
+            else if (message.IsNotification)
+            {
+                OnNotification(message);
+            }
+            else
+            {
+                await AnswerUnknownRequestAsync(message).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnNotification(JsonRpcMessage message)
+    {
+        try
+        {
+            switch (message.Method)
+            {
+                case ProtocolMethods.Log when message.Params?.Deserialize(ProtocolJsonContext.Default.LogParams) is { } log:
+                    Log?.Invoke(log);
+                    break;
+                case ProtocolMethods.Progress when message.Params?.Deserialize(ProtocolJsonContext.Default.ProgressParams) is { } progress:
+                    Progress?.Invoke(progress);
+                    break;
+                default:
+                    break;
+            }
+        }
+        catch (JsonException e)
+        {
+            Log?.Invoke(new LogParams("warn", null, $"provider `{Name}` sent a malformed `{message.Method}` notification: {e.Message}"));
+        }
+    }
+
+    private async Task AnswerUnknownRequestAsync(JsonRpcMessage request)
+    {
+        try
+        {
+            await _writer.WriteAsync(
+                JsonRpcMessage.Failure(request.Id, new JsonRpcError(JsonRpcErrorCodes.MethodNotFound, $"the engine has no method `{request.Method}`", null)),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task OnStandardOutputClosedAsync()
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        {
+            await _process.WaitForExitAsync(exit.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await _stderrLoop.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_closing)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            MarkFaulted("closed its stdout");
+        }
+        else if (_process.ExitCode == 0)
+        {
+            MarkFaulted("exited (exit code 0)");
+        }
+        else
+        {
+            MarkFaulted($"crashed (exit code {_process.ExitCode})");
+        }
+    }
+
+    private async Task ReadStandardErrorAsync()
+    {
+        try
+        {
+            while (await _process.StandardError.ReadLineAsync(_stopping.Token).ConfigureAwait(false) is { } line)
+            {
+                lock (_stderrTail)
+                {
+                    _stderrTail.Enqueue(line);
+                    while (_stderrTail.Count > StderrTailLines)
+                    {
+                        _stderrTail.Dequeue();
+                    }
+                }
+
+                try
+                {
+                    Log?.Invoke(new LogParams("stderr", null, line));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Debug.WriteLine(e);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Marks the provider unusable, fails every call in flight, and kills the process.</summary>
+    private void MarkFaulted(string reason)
+    {
+        lock (_pending)
+        {
+            if (_fault is not null)
+            {
+                return;
+            }
+
+            _fault = reason;
+        }
+
+        FailPending(reason);
+        if (!_closing)
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+    }
+
+    private void FailPending(string reason)
+    {
+        foreach (var (_, call) in _pending)
+        {
+            call.Completion.TrySetException(Failure(call.Method, call.Resource, reason));
+        }
+    }
+
+    private ProviderException Failure(string method, string? resource, string reason)
+    {
+        string[] tail;
+        lock (_stderrTail)
+        {
+            tail = [.. _stderrTail];
+        }
+
+        var target = resource is null ? Verb(method) : $"{Verb(method)} `{resource}`";
+        var message = $"provider `{Name}` {reason} while {target}";
+        message += tail.Length == 0
+            ? "; it wrote nothing on stderr"
+            : "; its last stderr lines:\n" + string.Join('\n', tail.Select(l => "  " + l));
+        return new ProviderException(Name, resource, message);
+    }
+
+    private static string Verb(string method) => method switch
+    {
+        ProtocolMethods.Initialize => "initializing",
+        ProtocolMethods.Validate => "validating",
+        ProtocolMethods.Plan => "planning",
+        ProtocolMethods.Create => "creating",
+        ProtocolMethods.Read => "reading",
+        ProtocolMethods.Update => "updating",
+        ProtocolMethods.Delete => "deleting",
+        ProtocolMethods.Shutdown => "shutting down",
+        _ => $"calling `{method}` on",
+    };
+
+    private static string Describe(TimeSpan timeout) =>
+        timeout.TotalSeconds < 120 ? $"{timeout.TotalSeconds:0.###}s" : $"{timeout.TotalMinutes:0.#}m";
+
+    private static string Shorten(string line) => line.Length <= 200 ? line : line[..200] + "…";
+
+    private sealed record PendingCall(string Method, string? Resource, TaskCompletionSource<JsonRpcMessage> Completion);
+}
