@@ -22,6 +22,7 @@ public static class FleetCli
         {
             EvalCommand.Create(),
             NodesCommand.Create(),
+            StateCommand.Create(),
         };
         root.Options.Add(FleetOptions.File);
         root.Options.Add(FleetOptions.Nixpkgs);
@@ -55,6 +56,11 @@ public static class FleetCli
         {
             Console.Error.WriteLine("error: " + e.Message);
             return e.ExitCode;
+        }
+        catch (Fleet.State.StateException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return ExitUsage;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
