@@ -22,6 +22,7 @@ public static class FleetCli
         {
             EvalCommand.Create(),
             NodesCommand.Create(),
+            ProviderCommand.Create(),
             StateCommand.Create(),
         };
         root.Options.Add(FleetOptions.File);

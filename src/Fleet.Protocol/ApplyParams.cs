@@ -7,5 +7,5 @@ public sealed record ApplyParams(
     string Id,
     string Type,
     JsonElement Inputs,
-    JsonElement? PriorInputs,
-    JsonElement? PriorOutputs);
+    JsonElement? PriorInputs = null,
+    JsonElement? PriorOutputs = null);

@@ -7,4 +7,4 @@ public sealed record PlanResult(
     PlanAction Action,
     ImmutableArray<string> ChangedFields,
     ImmutableArray<string> UnknownOutputs,
-    string? Reason);
+    string? Reason = null);

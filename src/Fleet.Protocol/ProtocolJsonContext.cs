@@ -7,8 +7,7 @@ namespace Fleet.Protocol;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true,
-    RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true)]
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(InitializeParams))]
 [JsonSerializable(typeof(InitializeResult))]
 [JsonSerializable(typeof(ResourceTypeSchema))]

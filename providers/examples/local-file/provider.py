@@ -148,6 +148,8 @@ def handle(method, params, request_id):
                 "sensitiveOutputs": [],
             }],
         }
+    if method not in ("validate", "plan", "create", "update", "read", "delete"):
+        raise MethodNotFound(f"no method `{method}`")
     if params.get("type") != TYPE:
         raise InvalidParams(f"unknown resource type `{params.get('type')}`")
     resource = params.get("id")
