@@ -29,7 +29,8 @@ public static class FleetCli
         root.Options.Add(FleetOptions.Nixpkgs);
         root.Options.Add(FleetOptions.State);
         root.Options.Add(FleetOptions.Verbose);
-        var parse = root.Parse(args);
+        // `--on @tag` must not be read as a response file.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         try
         {
             return await parse.InvokeAsync().ConfigureAwait(false);

@@ -92,7 +92,7 @@ public sealed class ModuleSystemTests
         Assert.Equal("local.file", copy.Type);
         Assert.Equal("local", copy.Provider);
         Assert.Null(copy.Node);
-        Assert.Equal(["node.a", "notes"], Fleet.Engine.Graph.ResourceGraph.DependenciesOf(copy));
+        Assert.Equal(new[] { "node.a", "notes" }, Fleet.Engine.Graph.ResourceGraph.DependenciesOf(copy).ToArray());
         Assert.Equal("a", graph.Resources["notes"].Node);
     }
 

@@ -12,7 +12,7 @@ public sealed class GraphSchemaValidator
 
     public GraphSchemaValidator(string schemaPath)
     {
-        _schema = JsonSchema.FromText(File.ReadAllText(schemaPath));
+        _schema = SchemaCatalog.Load(schemaPath);
     }
 
     public void Validate(JsonElement graph)

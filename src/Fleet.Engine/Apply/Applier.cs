@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Engine.Planning;
+using Fleet.Engine.Providers;
+using Fleet.Protocol;
+using Fleet.State;
+
+namespace Fleet.Engine.Apply;
+
+/// <summary>
+/// Makes a plan real: changes run in dependency order with bounded parallelism, references are
+/// resolved from outputs applied earlier in the run (or from state), and state is written after
+/// each resource, so an interrupted run leaves state true to what was done.
+/// </summary>
+public sealed class Applier
+{
+    private readonly StateStore _state;
+    private readonly ProviderRegistry _providers;
+    private readonly Action<FleetEvent> _publish;
+
+    public Applier(StateStore state, ProviderRegistry providers, Action<FleetEvent> publish)
+    {
+        _state = state;
+        _providers = providers;
+        _publish = publish;
+    }
+
+    public int Parallelism { get; init; } = 10;
+
+    /// <param name="stopStarting">Cancelled on the first Ctrl-C: nothing new starts, running steps end.</param>
+    /// <param name="abort">Cancelled on the second Ctrl-C: running provider calls are cancelled too.</param>
+    public async Task<ApplyReport> ApplyAsync(Plan plan, Graph.ResourceGraph graph, long runId, CancellationToken stopStarting, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(graph);
+        var changes = plan.Changes.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var outputs = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
+        var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var stored = await _state.LoadResourcesAsync(abort).ConfigureAwait(false);
+
+        var outcomes = await new DagScheduler(Parallelism).RunAsync(plan.Dependencies, async id =>
+        {
+            var change = changes[id];
+            if (!change.IsChange)
+            {
+                return true;
+            }
+
+            Publish(FleetEventKind.ResourceStarted, change, e => e with { Action = PlanJson.Name(change.Action) });
+            await _state.AppendEventAsync(runId, id, "started", PlanJson.Name(change.Action), CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ApplyChangeAsync(change, graph.Resources.GetValueOrDefault(id), stored.GetValueOrDefault(id), outputs, runId, abort).ConfigureAwait(false);
+                Publish(FleetEventKind.ResourceFinished, change, e => e with { Outcome = "succeeded", Action = PlanJson.Name(change.Action) });
+                await _state.AppendEventAsync(runId, id, "succeeded", PlanJson.Name(change.Action), CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var message = e is OperationCanceledException ? "interrupted" : e.Message;
+                errors[id] = message;
+                Publish(FleetEventKind.ResourceFinished, change, ev => ev with { Outcome = "failed", Text = message, Action = PlanJson.Name(change.Action) });
+                await _state.AppendEventAsync(runId, id, "failed", message, CancellationToken.None).ConfigureAwait(false);
+                return false;
+            }
+        }, stopStarting).ConfigureAwait(false);
+
+        foreach (var (id, outcome) in outcomes.Where(o => o.Value is StepOutcome.Skipped or StepOutcome.NotStarted && changes[o.Key].IsChange))
+        {
+            var why = outcome == StepOutcome.Skipped ? "skipped: a dependency failed" : "not started: interrupted";
+            Publish(FleetEventKind.ResourceFinished, changes[id], e => e with { Outcome = outcome == StepOutcome.Skipped ? "skipped" : "not-started", Text = why });
+            await _state.AppendEventAsync(runId, id, outcome == StepOutcome.Skipped ? "skipped" : "not-started", why, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new ApplyReport(outcomes, errors.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+
+    private async Task ApplyChangeAsync(
+        PlannedChange change,
+        Graph.Resource? resource,
+        ResourceState? prior,
+        ConcurrentDictionary<string, JsonElement> outputs,
+        long runId,
+        CancellationToken cancellationToken)
+    {
+        var provider = change.Type[..change.Type.IndexOf('.', StringComparison.Ordinal)];
+        var client = await _providers.GetAsync(provider, cancellationToken).ConfigureAwait(false);
+        var schema = await _providers.GetSchemaAsync(change.Type, cancellationToken).ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
+
+        if (change.Action is PlanAction.Delete or PlanAction.Replace && prior is not null)
+        {
+            await client.DeleteAsync(new DeleteParams(change.Id, change.Type, prior.Inputs, prior.Outputs), cancellationToken).ConfigureAwait(false);
+            await _state.RemoveAsync(change.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (change.Action == PlanAction.Delete)
+        {
+            return;
+        }
+
+        var desired = await DesiredInputsAsync(change, resource, outputs, cancellationToken).ConfigureAwait(false);
+        ApplyResult result;
+        try
+        {
+            result = change.Action == PlanAction.Update && prior is not null
+                ? await client.UpdateAsync(new ApplyParams(change.Id, change.Type, desired, prior.Inputs, prior.Outputs), cancellationToken).ConfigureAwait(false)
+                : await client.CreateAsync(new ApplyParams(change.Id, change.Type, desired), cancellationToken).ConfigureAwait(false);
+        }
+        catch when (change.Action == PlanAction.Update && prior is not null)
+        {
+            // The old row stays, marked failed, so the next plan retries it.
+            await _state.PutAsync(prior with { Status = ResourceStatus.Failed, UpdatedAt = DateTimeOffset.UtcNow, LastRunId = runId }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        outputs[change.Id] = result.Outputs;
+        await _state.PutAsync(
+            new ResourceState(
+                change.Id,
+                change.Type,
+                provider,
+                change.Node,
+                _state.Sensitive.Mask(desired, schema.SensitiveInputs),
+                _state.Sensitive.Mask(result.Outputs, schema.SensitiveOutputs),
+                ResourceStatus.Ready,
+                prior?.CreatedAt ?? now,
+                DateTimeOffset.UtcNow,
+                runId),
+            CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The graph's inputs (never the plan's, whose sensitive fields are masked) with every
+    /// reference resolved from this run's outputs or from state.
+    /// </summary>
+    private async Task<JsonElement> DesiredInputsAsync(PlannedChange change, Graph.Resource? resource, ConcurrentDictionary<string, JsonElement> outputs, CancellationToken cancellationToken)
+    {
+        var inputs = resource?.Inputs ?? throw new InvalidOperationException($"{change.Id} is not in the fleet's graph");
+        if (!References.UnresolvedFields(inputs).Any())
+        {
+            return inputs;
+        }
+
+        var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
+        var resolved = References.Resolve(change.Id, inputs, id =>
+            outputs.TryGetValue(id, out var o) ? o : stored.TryGetValue(id, out var s) ? s.Outputs : null, out var complete);
+        return complete
+            ? resolved
+            : throw new Errors.FleetException($"{change.Id}: a referenced resource has no outputs yet (apply it first, or drop --on/--target)");
+    }
+
+    private void Publish(FleetEventKind kind, PlannedChange change, Func<FleetEvent, FleetEvent> fill) =>
+        _publish(fill(FleetEvent.Now(kind) with { Resource = change.Id, Node = change.Node }));
+}

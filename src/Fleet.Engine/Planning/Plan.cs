@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Protocol;
+
+namespace Fleet.Engine.Planning;
+
+/// <summary>
+/// A whole plan: the change of every resource in scope, and what it was computed against (the
+/// state's serial and a digest of the graph) so a saved plan is refused once either moved on.
+/// </summary>
+public sealed record Plan(
+    string Fleet,
+    long StateSerial,
+    string GraphDigest,
+    ImmutableArray<PlannedChange> Changes,
+    ImmutableSortedDictionary<string, ImmutableArray<string>> Dependencies)
+{
+    public const int FormatVersion = 1;
+
+    public int Count(PlanAction action) => Changes.Count(c => c.Action == action);
+
+    public bool HasChanges => Changes.Any(c => c.IsChange);
+
+    public string Summary =>
+        $"Plan: {Count(PlanAction.Create)} to create, {Count(PlanAction.Update)} to update, " +
+        $"{Count(PlanAction.Replace)} to replace, {Count(PlanAction.Delete)} to delete, {Count(PlanAction.Noop)} unchanged.";
+
+    public void WriteTo(Stream stream)
+    {
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        PlanJson.Write(writer, this);
+    }
+
+    public static Plan ReadFrom(string path) => PlanJson.Read(path);
+}

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using Fleet.Engine.Graph;
+
+namespace Fleet.Engine.Planning;
+
+/// <summary>
+/// Which resources a plan covers: `--on` selects nodes (and every resource whose `node` is one of
+/// them), `--target` selects resources with everything they depend on. Empty means everything.
+/// </summary>
+public sealed record PlanScope(NodeSelector On, ImmutableArray<string> Targets)
+{
+    public static PlanScope Everything { get; } = new(NodeSelector.All, []);
+
+    public bool IsEverything => On.Terms.IsEmpty && Targets.IsEmpty;
+
+    public ImmutableHashSet<string> Select(ResourceGraph graph, ResourceDag dag)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(dag);
+        var ids = graph.Resources.Keys.ToImmutableHashSet();
+        if (!On.Terms.IsEmpty)
+        {
+            var nodes = On.SelectNodes(graph).Select(n => n.Node!).ToHashSet(StringComparer.Ordinal);
+            ids = [.. graph.Resources.Values.Where(r => r.Node is not null && nodes.Contains(r.Node)).Select(r => r.Id)];
+        }
+
+        if (!Targets.IsEmpty)
+        {
+            var missing = Targets.Where(t => !graph.Resources.ContainsKey(t)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new Errors.FleetException($"--target names no resource of this fleet: {string.Join(", ", missing)}");
+            }
+
+            ids = ids.Intersect(dag.WithDependencies(Targets));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Whether a resource that is in state but gone from the graph is in scope for deletion.</summary>
+    public bool CoversDeleted(string id, string? node, ResourceGraph graph) =>
+        IsEverything
+        || (Targets.IsEmpty && node is not null && On.Matches(node, []))
+        || Targets.Contains(id);
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fleet.Engine.Apply;
+using Fleet.Engine.Graph;
+using Fleet.Engine.Providers;
+using Fleet.Protocol;
+using Fleet.State;
+
+namespace Fleet.Engine.Planning;
+
+/// <summary>
+/// Computes a plan: refreshes what state says against what providers find (drift), then asks
+/// each resource's provider what applying the desired inputs would do, in dependency order so a
+/// reference to a resource that changes is known to be "known after apply".
+/// </summary>
+public sealed class Planner
+{
+    private const int PlanParallelism = 32;
+    private readonly StateStore _state;
+    private readonly ProviderRegistry _providers;
+
+    public Planner(StateStore state, ProviderRegistry providers)
+    {
+        _state = state;
+        _providers = providers;
+    }
+
+    public bool Refresh { get; init; } = true;
+
+    public async Task<Plan> PlanAsync(ResourceGraph graph, PlanScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(scope);
+        var dag = ResourceDag.Build(graph);
+        var serial = await _state.GetSerialAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
+        var inScope = scope.Select(graph, dag);
+        var changes = new ConcurrentDictionary<string, PlannedChange>(StringComparer.Ordinal);
+        var errors = new ConcurrentQueue<Exception>();
+
+        var steps = inScope.ToDictionary(id => id, id => dag.Dependencies[id].Where(inScope.Contains).ToImmutableArray(), StringComparer.Ordinal);
+        await new DagScheduler(PlanParallelism).RunAsync(steps, async id =>
+        {
+            try
+            {
+                changes[id] = await PlanResourceAsync(graph.Resources[id], stored.GetValueOrDefault(id), changes, stored, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                errors.Enqueue(PlanningException.For(id, e));
+                return false;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!errors.IsEmpty)
+        {
+            throw new PlanFailedException([.. errors]);
+        }
+
+        foreach (var gone in stored.Values.Where(s => !graph.Resources.ContainsKey(s.Id) && scope.CoversDeleted(s.Id, s.Node, graph)))
+        {
+            changes[gone.Id] = new PlannedChange(gone.Id, gone.Type, gone.Node, PlanAction.Delete, [], [], gone.Inputs, null, "no longer in the fleet");
+        }
+
+        var order = dag.Order().Where(changes.ContainsKey).Concat(changes.Keys.Where(k => !graph.Resources.ContainsKey(k)).Order(StringComparer.Ordinal));
+        return new Plan(
+            graph.Fleet,
+            serial,
+            Digest(graph),
+            [.. order.Select(id => changes[id])],
+            changes.Keys.ToImmutableSortedDictionary(
+                id => id,
+                id => dag.Dependencies.TryGetValue(id, out var deps) ? deps.Where(changes.ContainsKey).ToImmutableArray() : [],
+                StringComparer.Ordinal));
+    }
+
+    private async Task<PlannedChange> PlanResourceAsync(
+        Resource resource,
+        ResourceState? prior,
+        ConcurrentDictionary<string, PlannedChange> planned,
+        ImmutableSortedDictionary<string, ResourceState> stored,
+        CancellationToken cancellationToken)
+    {
+        var client = await _providers.GetAsync(resource.Provider, cancellationToken).ConfigureAwait(false);
+        var schema = await _providers.GetSchemaAsync(resource.Type, cancellationToken).ConfigureAwait(false);
+
+        // References to resources that change in this run are known only after apply.
+        var desired = References.Resolve(resource.Id, resource.Inputs, id =>
+            planned.TryGetValue(id, out var change) && change.IsChange ? null
+            : stored.TryGetValue(id, out var s) ? s.Outputs
+            : null, out _);
+
+        JsonElement? priorInputs = prior?.Inputs;
+        JsonElement? priorOutputs = prior?.Outputs;
+        string? drift = null;
+        if (prior is not null && Refresh)
+        {
+            var read = await client.ReadAsync(new ReadParams(resource.Id, resource.Type, prior.Inputs, prior.Outputs), cancellationToken).ConfigureAwait(false);
+            if (!read.Exists)
+            {
+                (priorInputs, priorOutputs, drift) = (null, null, "it no longer exists");
+            }
+            else
+            {
+                var actual = read.Inputs is { } i ? _state.Sensitive.Mask(i, schema.SensitiveInputs) : prior.Inputs;
+                if (!JsonEquals(actual, prior.Inputs))
+                {
+                    drift = "changed outside fleet";
+                }
+
+                (priorInputs, priorOutputs) = (actual, read.Outputs ?? prior.Outputs);
+            }
+        }
+
+        if (prior is not null && prior.Status == ResourceStatus.Tainted)
+        {
+            return Change(PlanAction.Replace, [], [], "tainted by a failed apply");
+        }
+
+        // A stored sensitive field matches when the desired value hashes to its marker: show the
+        // provider the desired value on both sides so it sees no change it cannot see.
+        if (priorInputs is { } p)
+        {
+            priorInputs = Unmask(p, desired, schema.SensitiveInputs);
+        }
+
+        var result = await client.PlanAsync(new PlanParams(resource.Id, resource.Type, priorInputs, priorOutputs, desired), cancellationToken).ConfigureAwait(false);
+        var unresolved = References.UnresolvedFields(desired).ToImmutableArray();
+        var action = result.Action;
+        var changed = result.ChangedFields;
+        if (action == PlanAction.Noop && !unresolved.IsEmpty)
+        {
+            (action, changed) = (PlanAction.Update, unresolved);
+        }
+
+        var reason = result.Reason ?? (drift is not null ? $"drift: {drift}" : prior?.Status == ResourceStatus.Failed ? "its last apply failed" : null);
+        if (action == PlanAction.Noop && prior?.Status == ResourceStatus.Failed)
+        {
+            action = PlanAction.Update;
+        }
+
+        return Change(action, changed, result.UnknownOutputs, reason);
+
+        PlannedChange Change(PlanAction a, ImmutableArray<string> fields, ImmutableArray<string> unknown, string? why) =>
+            new(resource.Id, resource.Type, resource.Node, a, fields.IsDefault ? [] : fields, unknown.IsDefault ? [] : unknown,
+                prior is null ? null : _state.Sensitive.Mask(priorInputs ?? prior.Inputs, schema.SensitiveInputs),
+                _state.Sensitive.Mask(desired, schema.SensitiveInputs),
+                why);
+    }
+
+    private JsonElement Unmask(JsonElement prior, JsonElement desired, ImmutableArray<string> sensitive)
+    {
+        if (sensitive.IsDefaultOrEmpty || prior.ValueKind != JsonValueKind.Object || desired.ValueKind != JsonValueKind.Object)
+        {
+            return prior;
+        }
+
+        var obj = JsonNode.Parse(prior.GetRawText())!.AsObject();
+        foreach (var field in sensitive)
+        {
+            if (prior.TryGetProperty(field, out var stored) && desired.TryGetProperty(field, out var wanted) && _state.Sensitive.Matches(stored, wanted))
+            {
+                obj[field] = JsonNode.Parse(wanted.GetRawText());
+            }
+        }
+
+        return JsonSerializer.SerializeToElement<JsonNode>(obj, EngineJsonContext.Default.JsonNode);
+    }
+
+    internal static bool JsonEquals(JsonElement a, JsonElement b) => JsonElement.DeepEquals(a, b);
+
+    /// <summary>A digest of everything in the graph a plan depends on.</summary>
+    public static string Digest(ResourceGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var r in graph.Resources.Values)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes($"{r.Id}\0{r.Type}\0{r.Node}\0{string.Join(',', r.DependsOn)}\0{r.Inputs.GetRawText()}\n"));
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}
