@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Protocol;
+
+namespace Fleet.Providers.Dummy;
+
+/// <summary>`dummy.thing`: remembers its inputs in memory and echoes `value`; misbehaves on `create` as told.</summary>
+internal sealed class ThingHandler : ResourceHandler
+{
+    private static readonly JsonElement s_inputs = Parse("""
+        {"type":"object","required":["name","value"],"properties":{"name":{"type":"string"},"value":{"type":"string"}},"additionalProperties":false}
+        """);
+
+    private static readonly JsonElement s_outputs = Parse("""
+        {"type":"object","required":["echo"],"properties":{"echo":{"type":"string"}}}
+        """);
+
+    private readonly string _mode;
+    private readonly ConcurrentDictionary<string, JsonElement> _things = new(StringComparer.Ordinal);
+
+    public ThingHandler(string mode)
+    {
+        _mode = mode;
+    }
+
+    public override string Type => "dummy.thing";
+
+    public override JsonElement InputSchema => s_inputs;
+
+    public override JsonElement OutputSchema => s_outputs;
+
+    public override ImmutableArray<string> ReplaceOnChange => ["name"];
+
+    public override async Task<ApplyResult> CreateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        await call.LogAsync("info", "creating", cancellationToken).ConfigureAwait(false);
+        switch (_mode)
+        {
+            case "crash":
+                await Console.Error.WriteLineAsync("dummy: about to crash").ConfigureAwait(false);
+                Environment.Exit(137);
+                break;
+            case "hang":
+                await Console.Error.WriteLineAsync("dummy: hanging").ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case "malformed":
+                await WriteRawAsync("this is not json {").ConfigureAwait(false);
+                break;
+            case "wrong-id":
+                await WriteRawAsync("""{"jsonrpc":"2.0","id":424242,"result":{"outputs":{"echo":"x"}}}""").ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                break;
+            case "slow":
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                break;
+        }
+
+        return Apply(request);
+    }
+
+    public override Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
+        Task.FromResult(Apply(request));
+
+    public override Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken) =>
+        Task.FromResult(_things.TryGetValue(request.Id, out var inputs)
+            ? new ReadResult(true, inputs, Outputs(inputs))
+            : new ReadResult(false, null, null));
+
+    public override Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        _things.TryRemove(request.Id, out _);
+        return Task.CompletedTask;
+    }
+
+    private ApplyResult Apply(ApplyParams request)
+    {
+        _things[request.Id] = request.Inputs.Clone();
+        return new ApplyResult(Outputs(request.Inputs));
+    }
+
+    private static JsonElement Outputs(JsonElement inputs) =>
+        JsonSerializer.SerializeToElement(
+            new Dictionary<string, string> { ["echo"] = inputs.GetProperty("value").GetString() ?? "" },
+            DummyJsonContext.Default.DictionaryStringString);
+
+    private static async Task WriteRawAsync(string line)
+    {
+        var stdout = Console.OpenStandardOutput();
+        await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line + "\n")).ConfigureAwait(false);
+        await stdout.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static JsonElement Parse(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,51 @@
+using Fleet.Processes;
+
+namespace Fleet.Providers.Tests;
+
+/// <summary>`fleet provider check`, run as a user would run it.</summary>
+public sealed class ProviderCheckTests
+{
+    private static Task<ProcessResult> CheckAsync(params string[] command) =>
+        new ProcessRunner().RunAsync(
+            ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "provider", "check", "--timeout", "3", "--", .. command]),
+            CancellationToken.None);
+
+    [Fact]
+    public async Task The_python_example_provider_passes_the_check()
+    {
+        var result = await CheckAsync(TestProviders.PythonCommand);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("ok: the provider speaks the protocol", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_well_behaved_dummy_passes_the_check()
+    {
+        var result = await CheckAsync(TestProviders.DummyCommand("well-behaved"));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+    }
+
+    [Theory]
+    [InlineData("crash", "closed stdout (exit code 137) before answering `create`")]
+    [InlineData("hang", "no answer to `create` within 3s")]
+    [InlineData("malformed", "is not a JSON-RPC message (not JSON")]
+    [InlineData("wrong-id", "answers id 424242, which no request had")]
+    public async Task A_misbehaving_dummy_fails_the_check_with_a_named_violation(string mode, string violation)
+    {
+        var result = await CheckAsync(TestProviders.DummyCommand(mode));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(violation, result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_that_is_not_a_provider_fails_the_check()
+    {
+        var result = await CheckAsync("sh", "-c", "echo hello; cat >/dev/null");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("stdout line 1 is not a JSON-RPC message", result.StandardOutput, StringComparison.Ordinal);
+    }
+}
