@@ -22,6 +22,8 @@ public static class FleetCli
         {
             EvalCommand.Create(),
             NodesCommand.Create(),
+            PlanCommand.Create(),
+            ApplyCommand.Create(),
             ProviderCommand.Create(),
             StateCommand.Create(),
         };
@@ -33,7 +35,8 @@ public static class FleetCli
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         try
         {
-            return await parse.InvokeAsync().ConfigureAwait(false);
+            // fleet handles SIGINT/SIGTERM itself (Interruption): state must be written before exit.
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -108,7 +108,7 @@ public sealed class Planner
             else
             {
                 var actual = read.Inputs is { } i ? _state.Sensitive.Mask(i, schema.SensitiveInputs) : prior.Inputs;
-                if (!JsonEquals(actual, prior.Inputs))
+                if (!SameRecordedFields(prior.Inputs, actual))
                 {
                     drift = "changed outside fleet";
                 }
@@ -172,7 +172,11 @@ public sealed class Planner
         return JsonSerializer.SerializeToElement<JsonNode>(obj, EngineJsonContext.Default.JsonNode);
     }
 
-    internal static bool JsonEquals(JsonElement a, JsonElement b) => JsonElement.DeepEquals(a, b);
+    /// <summary>Drift is a recorded input field whose real value differs; fields a provider adds (defaults) are not.</summary>
+    internal static bool SameRecordedFields(JsonElement recorded, JsonElement actual) =>
+        recorded.ValueKind != JsonValueKind.Object || actual.ValueKind != JsonValueKind.Object
+            ? JsonElement.DeepEquals(recorded, actual)
+            : recorded.EnumerateObject().All(p => actual.TryGetProperty(p.Name, out var a) && JsonElement.DeepEquals(p.Value, a));
 
     /// <summary>A digest of everything in the graph a plan depends on.</summary>
     public static string Digest(ResourceGraph graph)

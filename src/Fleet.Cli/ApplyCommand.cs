@@ -1,0 +1,136 @@
+using System.CommandLine;
+using Fleet.Cli.Progress;
+using Fleet.Engine.Apply;
+using Fleet.Engine.Errors;
+using Fleet.Engine.Planning;
+using Spectre.Console;
+
+namespace Fleet.Cli;
+
+/// <summary>
+/// `fleet apply [PLAN]`: plans (or loads a saved plan, refused if the fleet or the state moved
+/// on since) and makes it so, under the state lock, with live progress.
+/// Exit codes: 0 all applied, 1 some failed, 2 usage or configuration error, 130 interrupted.
+/// </summary>
+internal static class ApplyCommand
+{
+    public static Argument<string?> PlanFile { get; } = new("plan") { Description = "A plan saved with `fleet plan -o FILE`", Arity = ArgumentArity.ZeroOrOne };
+
+    public static Option<int> Parallel { get; } = new("--parallel", "-p") { Description = "How many resources to apply at once", DefaultValueFactory = _ => 10 };
+
+    public static Option<bool> Plain { get; } = new("--plain") { Description = "Plain progress lines instead of the live view" };
+
+    public static Command Create()
+    {
+        var command = new Command("apply", "Make the fleet match its configuration");
+        command.Arguments.Add(PlanFile);
+        SelectionOptions.AddTo(command);
+        command.Options.Add(Parallel);
+        command.Options.Add(Plain);
+        command.Options.Add(FleetOptions.Json);
+        command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var parallel = parse.GetValue(Parallel);
+        if (parallel < 1)
+        {
+            throw new FleetException("--parallel must be at least 1");
+        }
+
+        using var interruption = new Interruption();
+        var json = parse.GetValue(FleetOptions.Json);
+        await using var session = await FleetSession.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
+        if (stateLock.RecoveredFrom is { } stale)
+        {
+            await Console.Error.WriteLineAsync($"recovered a stale lock: {stale.Describe()}").ConfigureAwait(false);
+        }
+
+        var plan = await PlanOrLoadAsync(parse, session, cancellationToken).ConfigureAwait(false);
+        if (!json)
+        {
+            Console.Write(PlanPrinter.Render(plan));
+        }
+
+        if (!plan.HasChanges)
+        {
+            return FleetCli.ExitOk;
+        }
+
+        var runId = await session.State.BeginRunAsync("apply", string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cancellationToken).ConfigureAwait(false);
+        var observer = Observer(parse, json, plan);
+        ApplyReport report;
+        await using (observer.ConfigureAwait(false))
+        {
+            void Publish(FleetEvent e) => observer.OnEvent(e);
+            session.Providers.Log += (_, log) => Publish(FleetEvent.Now(FleetEventKind.Log) with { Resource = log.Resource, Level = log.Level, Text = log.Text });
+            session.Providers.Progress += (_, p) => Publish(FleetEvent.Now(FleetEventKind.Progress) with { Resource = p.Resource, Stage = p.Stage, Fraction = p.Fraction });
+            Publish(FleetEvent.Now(FleetEventKind.RunStarted) with { Text = plan.Summary });
+            report = await new Applier(session.State, session.Providers, Publish) { Parallelism = parallel }
+                .ApplyAsync(plan, session.Graph, runId, interruption.StopStarting, interruption.Abort).ConfigureAwait(false);
+            var outcome = interruption.Interrupted ? "interrupted" : report.AllSucceeded ? "succeeded" : "failed";
+            Publish(FleetEvent.Now(FleetEventKind.RunFinished) with { Outcome = outcome });
+            await session.State.FinishRunAsync(runId, outcome, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        PrintSummary(report, plan, json);
+        return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded ? FleetCli.ExitOk : FleetCli.ExitFailed;
+    }
+
+    private static async Task<Plan> PlanOrLoadAsync(ParseResult parse, FleetSession session, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(PlanFile) is not { } file)
+        {
+            return await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
+                .PlanAsync(session.Graph, SelectionOptions.Scope(parse), cancellationToken).ConfigureAwait(false);
+        }
+
+        var saved = Plan.ReadFrom(file);
+        if (saved.GraphDigest != Planner.Digest(session.Graph))
+        {
+            throw new FleetException($"the plan in {file} is stale: the fleet's configuration changed since it was made; run `fleet plan` again");
+        }
+
+        var serial = await session.State.GetSerialAsync(cancellationToken).ConfigureAwait(false);
+        return serial == saved.StateSerial
+            ? saved
+            : throw new FleetException($"the plan in {file} is stale: the state changed since it was made (serial {saved.StateSerial}, now {serial}); run `fleet plan` again");
+    }
+
+    private static IRunObserver Observer(ParseResult parse, bool json, Plan plan)
+    {
+        if (json)
+        {
+            return new JsonEventWriter(Console.OpenStandardOutput());
+        }
+
+        if (parse.GetValue(Plain) || Console.IsErrorRedirected || Environment.GetEnvironmentVariable("TERM") is null or "dumb")
+        {
+            return new PlainProgressWriter(Console.Error);
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        return new LiveProgressDisplay(console, RunProgress.Start(plan.Changes.Where(c => c.IsChange).Select(c => new ResourceRow(c.Id, c.Node, c.Action.ToString().ToLowerInvariant()))));
+    }
+
+    private static void PrintSummary(ApplyReport report, Plan plan, bool json)
+    {
+        var changed = plan.Changes.Where(c => c.IsChange).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var counts = report.Outcomes.Where(o => changed.Contains(o.Key)).GroupBy(o => o.Value).ToDictionary(g => g.Key, g => g.Count());
+        var line = $"Apply: {counts.GetValueOrDefault(StepOutcome.Succeeded)} succeeded, {counts.GetValueOrDefault(StepOutcome.Failed)} failed, " +
+            $"{counts.GetValueOrDefault(StepOutcome.Skipped)} skipped, {counts.GetValueOrDefault(StepOutcome.NotStarted)} not started.";
+        var output = json ? Console.Error : Console.Out;
+        output.WriteLine(line);
+        foreach (var (id, error) in report.Errors)
+        {
+            output.WriteLine($"  failed {id}: {error}");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Fleet.Engine.Planning;
+
+namespace Fleet.Cli;
+
+/// <summary>`fleet plan`: what apply would change, as text, as JSON, or saved to a file.</summary>
+internal static class PlanCommand
+{
+    public static Option<string?> Out { get; } = new("--out", "-o") { Description = "Save the plan to FILE for `fleet apply FILE`" };
+
+    public static Command Create()
+    {
+        var command = new Command("plan", "Show what apply would change");
+        SelectionOptions.AddTo(command);
+        command.Options.Add(FleetOptions.Json);
+        command.Options.Add(Out);
+        command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
+        {
+            await using var session = await FleetSession.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
+                .PlanAsync(session.Graph, SelectionOptions.Scope(parse), cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(Out) is { } file)
+            {
+                await using var stream = File.Create(file);
+                plan.WriteTo(stream);
+                await Console.Error.WriteLineAsync($"saved the plan to {file}; apply it with `fleet apply {file}`").ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(FleetOptions.Json))
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                plan.WriteTo(stdout);
+                await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Console.Write(PlanPrinter.Render(plan));
+            }
+
+            return FleetCli.ExitOk;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,58 @@
+using Fleet.Engine.Apply;
+using Spectre.Console;
+
+namespace Fleet.Cli.Progress;
+
+/// <summary>The live table on a terminal, redrawn at most ten times a second.</summary>
+public sealed class LiveProgressDisplay : IRunObserver
+{
+    private static readonly TimeSpan s_frame = TimeSpan.FromMilliseconds(100);
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private RunProgress _progress;
+
+    public LiveProgressDisplay(IAnsiConsole console, RunProgress initial)
+    {
+        _progress = initial;
+        _loop = console.Live(ProgressRenderer.Render(initial, DateTimeOffset.UtcNow)).AutoClear(false).StartAsync(async context =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                context.UpdateTarget(ProgressRenderer.Render(Snapshot(), DateTimeOffset.UtcNow));
+                try
+                {
+                    await Task.Delay(s_frame, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            context.UpdateTarget(ProgressRenderer.Render(Snapshot(), DateTimeOffset.UtcNow));
+        });
+    }
+
+    public void OnEvent(FleetEvent e)
+    {
+        lock (_gate)
+        {
+            _progress = _progress.Apply(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private RunProgress Snapshot()
+    {
+        lock (_gate)
+        {
+            return _progress;
+        }
+    }
+}

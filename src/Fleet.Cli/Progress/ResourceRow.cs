@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+
+namespace Fleet.Cli.Progress;
+
+/// <summary>One resource's line in the progress view.</summary>
+public sealed record ResourceRow(string Id, string? Node, string Action)
+{
+    public string Status { get; init; } = "waiting";
+
+    public string? Stage { get; init; }
+
+    public double? Fraction { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public string? LastLine { get; init; }
+
+    /// <summary>The last log lines, kept for the failure summary.</summary>
+    public ImmutableQueue<string> Tail { get; init; } = [];
+
+    public TimeSpan Elapsed(DateTimeOffset now) =>
+        StartedAt is { } start ? (FinishedAt ?? now) - start : TimeSpan.Zero;
+}

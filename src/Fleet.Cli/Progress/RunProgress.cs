@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using Fleet.Engine.Apply;
+
+namespace Fleet.Cli.Progress;
+
+/// <summary>
+/// The state behind the progress display: every event folds into a new value. Renderers read it;
+/// nothing else changes it.
+/// </summary>
+public sealed record RunProgress(ImmutableSortedDictionary<string, ResourceRow> Rows, DateTimeOffset StartedAt)
+{
+    private const int TailLength = 10;
+
+    public static RunProgress Start(IEnumerable<ResourceRow> rows) =>
+        new(rows.ToImmutableSortedDictionary(r => r.Id, r => r, StringComparer.Ordinal), DateTimeOffset.UtcNow);
+
+    public RunProgress Apply(FleetEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Resource is null)
+        {
+            return this;
+        }
+
+        var row = Rows.GetValueOrDefault(e.Resource) ?? new ResourceRow(e.Resource, e.Node, e.Action ?? "");
+        row = e.Kind switch
+        {
+            FleetEventKind.ResourceStarted => row with { Status = "running", StartedAt = e.At, Stage = "starting" },
+            FleetEventKind.Progress => row with { Stage = e.Stage ?? row.Stage, Fraction = e.Fraction },
+            FleetEventKind.Log => AddLine(row, e.Text ?? ""),
+            FleetEventKind.ResourceFinished => (e.Text is { } text ? AddLine(row, text) : row) with
+            {
+                Status = e.Outcome ?? "done",
+                FinishedAt = e.At,
+                Stage = null,
+                Fraction = null,
+            },
+            _ => row,
+        };
+        return this with { Rows = Rows.SetItem(e.Resource, row) };
+    }
+
+    public int Count(string status) => Rows.Values.Count(r => r.Status == status);
+
+    private static ResourceRow AddLine(ResourceRow row, string line)
+    {
+        var tail = row.Tail.Enqueue(line);
+        while (tail.Count() > TailLength)
+        {
+            tail = tail.Dequeue();
+        }
+
+        return row with { LastLine = line, Tail = tail };
+    }
+}
