@@ -1,25 +1,190 @@
+using System.Globalization;
+using System.Text.Json;
+using Fleet.Agent.Activation;
+using Fleet.Agent.Daemon;
+using Fleet.Agent.Health;
+
 namespace Fleet.Agent;
 
 /// <summary>
-/// fleet-agent, the node side of fleet. It owns what happens on a node during and after a
-/// deployment. This first version reports what the node runs; activation comes with nixos.system.
+/// fleet-agent, the node side of fleet (docs/agent.md). It owns what happens on a node during
+/// and after a deployment: activation with health checks, confirmation and rollback to the exact
+/// previous system, and status. Results go to stdout (JSON with --json), progress to stderr.
 /// </summary>
 public static class AgentCli
 {
-    public static Task<int> RunAsync(string[] args)
+    private const string Usage = """
+        usage: fleet-agent COMMAND [options]
+          activate --system STORE_PATH --goal switch|boot|test|dry-activate [--id ID]
+                   [--health-checks FILE|-] [--health-timeout S] [--confirm-timeout S]
+                   [--no-magic-rollback] [--no-rollback-on-health-failure] [--profile PATH] [--json]
+          confirm [--id ID] [--json]
+          rollback [--profile PATH] [--json]
+          status [--json]
+          check --health-checks FILE|- [--health-timeout S] [--json]
+          daemon [--socket PATH] [--http ADDRESS:PORT] [--interval S] [--health-checks FILE]
+          version
+        """;
+
+    private static readonly HashSet<string> s_flags = ["json", "no-magic-rollback", "no-rollback-on-health-failure"];
+
+    public static async Task<int> RunAsync(string[] args, AgentPaths? paths = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        switch (args.FirstOrDefault())
+        var files = new AgentFiles(paths ?? AgentPaths.Node);
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        try
+        {
+            var arguments = AgentArguments.Parse(args, s_flags);
+            return await DispatchAsync(arguments, files, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"fleet-agent: {e.Message}");
+            if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+            {
+                Console.Error.WriteLine(Usage);
+            }
+
+            return ExitCodes.Usage;
+        }
+        catch (ActivationBusyException e)
+        {
+            Console.Error.WriteLine($"fleet-agent: {e.Message}");
+            return ExitCodes.Busy;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("fleet-agent: interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(AgentArguments a, AgentFiles files, CancellationToken cancellationToken)
+    {
+        switch (a.Command)
         {
             case "version":
                 Console.WriteLine(typeof(AgentCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-                return Task.FromResult(0);
+                return ExitCodes.Ok;
             case "status":
-                Console.WriteLine(NodeStatus.Read("/").ToJson());
-                return Task.FromResult(0);
+                a.Allow("json");
+                return Status(files, a.Has("json"));
+            case "activate":
+                a.Allow("id", "system", "goal", "health-checks", "health-timeout", "confirm-timeout", "no-magic-rollback", "no-rollback-on-health-failure", "profile", "json");
+                return await new ActivationLauncher(files, a.Has("json"))
+                    .RunAsync(ActivationRequest.FromArguments(a, files.Paths), cancellationToken).ConfigureAwait(false);
+            case "activate-worker":
+                return await new ActivationWorker(files, ActivationRequest.FromArguments(a, files.Paths), Console.Out)
+                    .RunAsync(cancellationToken).ConfigureAwait(false);
+            case "confirm":
+            {
+                a.Allow("id", "json");
+                var (record, code, message) = await new Confirmation(files).ConfirmAsync(a.Get("id"), cancellationToken).ConfigureAwait(false);
+                return Report(record, code, message, a.Has("json"));
+            }
+
+            case "rollback":
+            {
+                a.Allow("profile", "json");
+                var (record, code, message) = await new ManualRollback(files)
+                    .RollBackAsync(a.Get("profile") ?? files.Paths.DefaultProfile, cancellationToken).ConfigureAwait(false);
+                return Report(record, code, message, a.Has("json"));
+            }
+
+            case "check":
+                a.Allow("health-checks", "health-timeout", "json");
+                return await CheckAsync(a, cancellationToken).ConfigureAwait(false);
+            case "daemon":
+                a.Allow("socket", "http", "interval", "health-checks");
+                return await DaemonAsync(a, files, cancellationToken).ConfigureAwait(false);
+            case "help" or "--help" or "-h":
+                Console.WriteLine(Usage);
+                return ExitCodes.Ok;
             default:
-                Console.Error.WriteLine("usage: fleet-agent version | status");
-                return Task.FromResult(2);
+                throw new UsageException($"unknown command '{a.Command}'\n{Usage}");
         }
+    }
+
+    private static int Status(AgentFiles files, bool json)
+    {
+        var status = StatusReader.Read(files);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(status, AgentJsonContext.Default.StatusReport));
+            return ExitCodes.Ok;
+        }
+
+        Console.WriteLine($"current system:  {status.CurrentSystem ?? "(none)"}");
+        Console.WriteLine($"profile:         {status.ProfileSystem ?? "(none)"} (generation {status.Generation?.ToString(CultureInfo.InvariantCulture) ?? "-"})");
+        Console.WriteLine($"previous system: {status.PreviousSystem ?? "(unknown)"}");
+        if (status.LastActivation is { } last)
+        {
+            Console.WriteLine($"last activation: {last.Id} {last.Outcome} at {last.End ?? last.Start:O}{(last.Message is null ? string.Empty : ": " + last.Message)}");
+        }
+
+        if (status.Pending is { } pending)
+        {
+            Console.WriteLine($"pending:         {pending.Id} {pending.State}{(pending.Deadline is { } d ? $" until {d:O}" : string.Empty)}");
+        }
+
+        foreach (var result in status.Health?.Results ?? [])
+        {
+            Console.WriteLine($"check {result.Name}: {(result.Ok ? "ok" : "FAILED: " + result.Message)}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> CheckAsync(AgentArguments a, CancellationToken cancellationToken)
+    {
+        var checks = await HealthCheckFile.LoadAsync(a.Require("health-checks"), cancellationToken).ConfigureAwait(false);
+        using var runner = new HealthCheckRunner();
+        var report = await runner.RunAsync(
+            checks,
+            TimeSpan.FromSeconds(a.GetSeconds("health-timeout", 120)),
+            cancellationToken,
+            r => Console.Error.WriteLine($"check {r.Name}: {(r.Ok ? "ok" : "FAILED: " + r.Message)} ({r.Attempts} attempt(s))")).ConfigureAwait(false);
+        if (a.Has("json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report, AgentJsonContext.Default.HealthReport));
+        }
+
+        return report.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static async Task<int> DaemonAsync(AgentArguments a, AgentFiles files, CancellationToken cancellationToken)
+    {
+        var checks = await HealthCheckFile.LoadAsync(a.Get("health-checks"), cancellationToken).ConfigureAwait(false);
+        var interval = TimeSpan.FromSeconds(Math.Max(1, a.GetSeconds("interval", 30)));
+        var http = a.Get("http") is { } listen ? StatusHttpServer.ParseEndPoint(listen) : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+        await new AgentDaemon(files, checks, interval)
+            .RunAsync(a.Get("socket") ?? files.Paths.DefaultSocket, http, stop.Token, where => Console.Error.WriteLine($"fleet-agent: daemon listening on {where}"))
+            .ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static int Report(ActivationRecord? record, int code, string message, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(record is null ? "null" : JsonSerializer.Serialize(record, AgentJsonContext.Default.ActivationRecord));
+        }
+
+        Console.Error.WriteLine($"fleet-agent: {message}");
+        return code;
     }
 }

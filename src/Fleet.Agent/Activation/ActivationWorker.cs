@@ -1,0 +1,217 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Agent.Health;
+using Fleet.Processes;
+
+namespace Fleet.Agent.Activation;
+
+/// <summary>
+/// The detached half of `activate`: runs in its own session with its stdio on the activation
+/// log, so a dropped SSH connection cannot stop it. It holds the activation lock, records the
+/// exact previous system, switches, checks, waits for confirmation and rolls back to that
+/// previous system when anything fails. Every step is a JSON event line on its stdout (the log).
+/// </summary>
+public sealed class ActivationWorker
+{
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(100);
+    private readonly AgentFiles _files;
+    private readonly ActivationRequest _request;
+    private readonly TextWriter _events;
+    private readonly SystemSwitcher _switcher;
+    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+    private string? _previous;
+    private ImmutableArray<HealthResult> _health = [];
+
+    public ActivationWorker(AgentFiles files, ActivationRequest request, TextWriter events)
+    {
+        _files = files;
+        _request = request;
+        _events = events;
+        _switcher = new SystemSwitcher(
+            new ProcessRunner(line => Emit(new ActivationEvent("output") { Stream = "agent", Line = line })),
+            (stream, line) => Emit(new ActivationEvent("output") { Stream = stream, Line = line }));
+    }
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        Emit(new ActivationEvent("started")
+        {
+            Id = _request.Id, Pid = Environment.ProcessId, System = _request.System, Goal = _request.Goal, Log = _files.Paths.LogFile(_request.Id),
+        });
+        ActivationLock activationLock;
+        try
+        {
+            activationLock = ActivationLock.Acquire(_files);
+        }
+        catch (ActivationBusyException e)
+        {
+            Emit(new ActivationEvent("finished") { Id = _request.Id, Outcome = "busy", ExitCode = ExitCodes.Busy, Message = e.Message });
+            return ExitCodes.Busy;
+        }
+
+        using (activationLock)
+        {
+            ActivationRecord record;
+            try
+            {
+                record = await ActivateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                record = Record(Outcomes.Failed, ExitCodes.Failed, $"internal error: {e}");
+            }
+
+            _files.WriteLastActivation(record);
+            _files.DeleteActive();
+            File.Delete(_files.Paths.ConfirmFile(_request.Id));
+            File.Delete(_files.Paths.RejectFile(_request.Id));
+            Emit(new ActivationEvent("finished")
+            {
+                Id = record.Id, Outcome = record.Outcome, ExitCode = record.ExitCode, Message = record.Message, System = record.System, Previous = record.Previous,
+            });
+            return record.ExitCode;
+        }
+    }
+
+    private async Task<ActivationRecord> ActivateAsync(CancellationToken cancellationToken)
+    {
+        _previous = SystemSwitcher.CurrentSystem(_files.Paths);
+        SetActive("running", deadline: null);
+        Stage("recorded-previous", previous: _previous ?? "none");
+
+        if (!File.Exists(Path.Combine(_request.System, "bin", "switch-to-configuration")))
+        {
+            return Record(Outcomes.Failed, ExitCodes.FailedBeforeSwitch, $"{_request.System} is not a system: it has no bin/switch-to-configuration (was its closure copied?)");
+        }
+
+        var checks = await HealthCheckFile.LoadAsync(_request.ChecksFile, cancellationToken).ConfigureAwait(false);
+
+        if (_request.SetsProfile)
+        {
+            Stage("setting-profile");
+            var profile = await _switcher.SetProfileAsync(_request.Profile, _request.System, cancellationToken).ConfigureAwait(false);
+            if (!profile.Succeeded)
+            {
+                return Record(Outcomes.Failed, ExitCodes.FailedBeforeSwitch, $"nix-env --set failed with exit code {profile.ExitCode}; nothing was switched");
+            }
+        }
+
+        Stage("switching");
+        var switched = await _switcher.SwitchAsync(_request.System, _request.Goal, cancellationToken).ConfigureAwait(false);
+        if (!switched.Succeeded)
+        {
+            var why = $"switch-to-configuration {_request.Goal} exited with code {switched.ExitCode}";
+            return _request.Goal == "dry-activate"
+                ? Record(Outcomes.Failed, ExitCodes.FailedBeforeSwitch, why)
+                : await RollBackAsync(Outcomes.RolledBackSwitch, ExitCodes.SwitchFailedRolledBack, why, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_request.ChangesRunningSystem && checks.Length > 0)
+        {
+            Stage("health-checks");
+            using var runner = new HealthCheckRunner();
+            var report = await runner.RunAsync(
+                checks, _request.HealthTimeout, cancellationToken, result => Emit(new ActivationEvent("check") { Check = result })).ConfigureAwait(false);
+            _health = report.Results;
+            _files.WriteHealth(report);
+            if (!report.Ok)
+            {
+                var failed = string.Join(", ", report.Results.Where(r => !r.Ok).Select(r => $"{r.Name}: {r.Message}"));
+                return _request.RollbackOnHealthFailure
+                    ? await RollBackAsync(Outcomes.RolledBackHealth, ExitCodes.HealthFailedRolledBack, $"health checks failed: {failed}", cancellationToken).ConfigureAwait(false)
+                    : Record(Outcomes.Failed, ExitCodes.HealthFailedKept, $"health checks failed (kept, --no-rollback-on-health-failure): {failed}");
+            }
+        }
+
+        if (!_request.WaitsForConfirmation)
+        {
+            return Record(Outcomes.Activated, ExitCodes.Ok, null);
+        }
+
+        var deadline = DateTimeOffset.UtcNow + _request.ConfirmTimeout;
+        SetActive("awaiting-confirmation", deadline);
+        Emit(new ActivationEvent("awaiting-confirmation") { Id = _request.Id, Deadline = deadline, System = _request.System, Previous = _previous });
+        switch (await WaitForConfirmationAsync(deadline, cancellationToken).ConfigureAwait(false))
+        {
+            case true:
+                Stage("confirmed");
+                return Record(Outcomes.Confirmed, ExitCodes.Ok, null);
+            case false:
+                return await RollBackAsync(Outcomes.RolledBackManual, ExitCodes.RolledBackOnRequest, "rollback requested while awaiting confirmation", cancellationToken).ConfigureAwait(false);
+            default:
+                return await RollBackAsync(
+                    Outcomes.RolledBackTimeout, ExitCodes.TimeoutRolledBack, $"no confirmation within {_request.ConfirmTimeout.TotalSeconds}s", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>true: confirmed; false: rollback requested; null: the deadline passed.</summary>
+    private async Task<bool?> WaitForConfirmationAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (File.Exists(_files.Paths.RejectFile(_request.Id)))
+            {
+                return false;
+            }
+
+            if (File.Exists(_files.Paths.ConfirmFile(_request.Id)))
+            {
+                return true;
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(s_poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ActivationRecord> RollBackAsync(string outcome, int exitCode, string why, CancellationToken cancellationToken)
+    {
+        if (_previous is null)
+        {
+            return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; there is no previous system (first deployment), so it cannot roll back");
+        }
+
+        Stage("rolling-back", previous: _previous);
+        if (_request.SetsProfile)
+        {
+            var profile = await _switcher.SetProfileAsync(_request.Profile, _previous, cancellationToken).ConfigureAwait(false);
+            if (!profile.Succeeded)
+            {
+                return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; setting the profile back to {_previous} failed with exit code {profile.ExitCode}");
+            }
+        }
+
+        if (_request.Goal != "boot")
+        {
+            var switched = await _switcher.SwitchAsync(_previous, _request.Goal == "test" ? "test" : "switch", cancellationToken).ConfigureAwait(false);
+            if (!switched.Succeeded)
+            {
+                return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; switching back to {_previous} failed with exit code {switched.ExitCode}");
+            }
+        }
+
+        return Record(outcome, exitCode, $"{why}; rolled back to {_previous}");
+    }
+
+    private ActivationRecord Record(string outcome, int exitCode, string? message) =>
+        new(_request.Id, _request.System, _previous, _request.Goal, _start, DateTimeOffset.UtcNow, outcome, exitCode, message, _health, _files.Paths.LogFile(_request.Id));
+
+    private void SetActive(string state, DateTimeOffset? deadline) =>
+        _files.WriteActive(new ActiveActivation(
+            _request.Id, Environment.ProcessId, _start, _request.System, _previous, _request.Goal, state, deadline, _files.Paths.LogFile(_request.Id)));
+
+    private void Stage(string stage, string? previous = null) => Emit(new ActivationEvent("stage") { Stage = stage, Previous = previous });
+
+    private void Emit(ActivationEvent activationEvent)
+    {
+        lock (_events)
+        {
+            _events.WriteLine(JsonSerializer.Serialize(activationEvent, AgentJsonContext.Default.ActivationEvent));
+            _events.Flush();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Fleet.Processes;
+
+namespace Fleet.Agent.Activation;
+
+/// <summary>
+/// `rollback`: back to the exact system that ran before the last activation. A pending
+/// activation is told to roll back (its worker does it); otherwise this takes the lock and does it.
+/// </summary>
+public sealed class ManualRollback
+{
+    private readonly AgentFiles _files;
+
+    public ManualRollback(AgentFiles files)
+    {
+        _files = files;
+    }
+
+    public async Task<(ActivationRecord? Record, int ExitCode, string Message)> RollBackAsync(string profile, CancellationToken cancellationToken)
+    {
+        if (_files.ReadActive() is { State: "awaiting-confirmation" } pending)
+        {
+            await File.WriteAllTextAsync(_files.Paths.RejectFile(pending.Id), DateTimeOffset.UtcNow.ToString("O"), cancellationToken).ConfigureAwait(false);
+            var outcome = await OutcomeWaiter.WaitAsync(_files, pending.Id, TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+            return outcome is { Outcome: Outcomes.RolledBackManual }
+                ? (outcome, ExitCodes.Ok, $"activation {pending.Id} rolled back to {outcome.Previous}")
+                : (outcome, ExitCodes.Failed, $"activation {pending.Id} ended as {outcome?.Outcome ?? "unknown"}: {outcome?.Message}");
+        }
+
+        using var activationLock = ActivationLock.Acquire(_files);
+        var current = SystemSwitcher.CurrentSystem(_files.Paths);
+        var last = _files.ReadLastActivation();
+        if (last?.Previous is null || last.System != current)
+        {
+            return (last, ExitCodes.FailedNoRollback, last is null
+                ? "no activation is recorded, so there is no previous system to go back to"
+                : $"the running system {current ?? "(none)"} is not the one fleet-agent last activated ({last.System}, {last.Outcome}); no previous system is known for it");
+        }
+
+        var start = DateTimeOffset.UtcNow;
+        var id = "rollback-" + start.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var log = _files.Paths.LogFile(id);
+        Directory.CreateDirectory(_files.Paths.LogDirectory);
+        await using var logWriter = new StreamWriter(log, append: true) { AutoFlush = true };
+        var switcher = new SystemSwitcher(new ProcessRunner(logWriter.WriteLine), (_, line) =>
+        {
+            logWriter.WriteLine(line);
+            Console.Error.WriteLine(line);
+        });
+        var target = last.Previous;
+        var setProfile = await switcher.SetProfileAsync(profile, target, cancellationToken).ConfigureAwait(false);
+        var switched = setProfile.Succeeded ? await switcher.SwitchAsync(target, "switch", cancellationToken).ConfigureAwait(false) : setProfile;
+        var ok = switched.Succeeded;
+        var record = new ActivationRecord(
+            id, target, current, "switch", start, DateTimeOffset.UtcNow, ok ? Outcomes.RolledBackManual : Outcomes.Failed, ok ? ExitCodes.Ok : ExitCodes.FailedNoRollback,
+            ok ? $"rolled back from {current} to {target}" : $"rolling back to {target} failed with exit code {switched.ExitCode}", [], log);
+        _files.WriteLastActivation(record);
+        return (record, record.ExitCode, record.Message!);
+    }
+}

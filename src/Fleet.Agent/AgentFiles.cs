@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Fleet.Agent.Activation;
+using Fleet.Agent.Health;
+
+namespace Fleet.Agent;
+
+/// <summary>
+/// The agent's JSON files under <see cref="AgentPaths"/>: written atomically (temp file, fsync,
+/// rename) so a reader never sees half a file; a missing or unreadable file reads as null.
+/// </summary>
+public sealed class AgentFiles
+{
+    public AgentFiles(AgentPaths paths)
+    {
+        Paths = paths;
+    }
+
+    public AgentPaths Paths { get; }
+
+    public ActivationRecord? ReadLastActivation() => Read(Paths.LastActivationFile, AgentJsonContext.Default.ActivationRecord);
+
+    public void WriteLastActivation(ActivationRecord record) => Write(Paths.LastActivationFile, record, AgentJsonContext.Default.ActivationRecord);
+
+    public ActiveActivation? ReadActive() => Read(Paths.ActiveFile, AgentJsonContext.Default.ActiveActivation);
+
+    public void WriteActive(ActiveActivation active) => Write(Paths.ActiveFile, active, AgentJsonContext.Default.ActiveActivation);
+
+    public void DeleteActive() => File.Delete(Paths.ActiveFile);
+
+    public HealthReport? ReadHealth() => Read(Paths.HealthFile, AgentJsonContext.Default.HealthReport);
+
+    public void WriteHealth(HealthReport report) => Write(Paths.HealthFile, report, AgentJsonContext.Default.HealthReport);
+
+    public static T? Read<T>(string path, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize(stream, type);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static void Write<T>(string path, T value, JsonTypeInfo<T> type)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, value, type);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}
