@@ -1,6 +1,6 @@
 using Fleet.Agent;
 
-namespace Fleet.Engine.Tests;
+namespace Fleet.Agent.Tests;
 
 public sealed class NodeStatusTests
 {

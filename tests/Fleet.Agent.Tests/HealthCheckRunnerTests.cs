@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Fleet.Agent.Daemon;
+using Fleet.Agent.Health;
+
+namespace Fleet.Agent.Tests;
+
+public sealed class HealthCheckRunnerTests
+{
+    private static readonly CancellationToken s_none = CancellationToken.None;
+
+    [Fact]
+    public async Task An_http_check_passes_on_the_expected_status_and_fails_on_another()
+    {
+        using var server = new StatusHttpServer(new IPEndPoint(IPAddress.Loopback, 0), path => path == "/ok" ? (200, "text/plain", "ok") : (404, "text/plain", "no"));
+        using var stop = new CancellationTokenSource();
+        var serving = server.ServeAsync(stop.Token);
+        using var runner = new HealthCheckRunner();
+        var url = $"http://127.0.0.1:{server.LocalEndPoint.Port}";
+
+        var ok = await runner.RunOneAsync(new HealthCheck { Type = "http", Url = url + "/ok" }, s_none);
+        var notFound = await runner.RunOneAsync(new HealthCheck { Type = "http", Url = url + "/missing", Retries = 0 }, s_none);
+        var expected404 = await runner.RunOneAsync(new HealthCheck { Type = "http", Url = url + "/missing", ExpectStatus = 404 }, s_none);
+
+        Assert.True(ok.Ok, ok.Message);
+        Assert.False(notFound.Ok);
+        Assert.Equal("HTTP 404, expected 200", notFound.Message);
+        Assert.True(expected404.Ok, expected404.Message);
+        await stop.CancelAsync();
+        await serving;
+    }
+
+    [Fact]
+    public async Task A_tcp_check_passes_on_a_listening_port_and_fails_after_its_retries_on_a_closed_one()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var listening = new TcpListener(IPAddress.Loopback, 0);
+        listening.Start();
+        using var runner = new HealthCheckRunner();
+
+        var up = await runner.RunOneAsync(new HealthCheck { Type = "tcp", Host = "127.0.0.1", Port = ((IPEndPoint)listening.LocalEndpoint).Port }, s_none);
+        var down = await runner.RunOneAsync(new HealthCheck { Type = "tcp", Host = "127.0.0.1", Port = open, Retries = 2, Interval = 0.05 }, s_none);
+
+        Assert.True(up.Ok, up.Message);
+        Assert.False(down.Ok);
+        Assert.Equal(3, down.Attempts);
+    }
+
+    [Fact]
+    public async Task A_command_check_reports_the_exit_code_and_output_of_a_failure()
+    {
+        using var runner = new HealthCheckRunner();
+
+        var passed = await runner.RunOneAsync(new HealthCheck { Type = "command", Argv = ["true"] }, s_none);
+        var failed = await runner.RunOneAsync(new HealthCheck { Type = "command", Argv = ["sh", "-c", "echo not ready; exit 3"], Retries = 0 }, s_none);
+
+        Assert.True(passed.Ok);
+        Assert.Equal("exit code 3: not ready", failed.Message);
+    }
+
+    [Fact]
+    public async Task A_command_that_outlives_its_timeout_fails_as_timed_out()
+    {
+        using var runner = new HealthCheckRunner();
+
+        var result = await runner.RunOneAsync(new HealthCheck { Type = "command", Argv = ["sleep", "30"], Timeout = 0.3, Retries = 0 }, s_none);
+
+        Assert.False(result.Ok);
+        Assert.StartsWith("timed out", result.Message, StringComparison.Ordinal);
+        Assert.True(result.DurationMs < 5000, $"took {result.DurationMs} ms");
+    }
+
+    [Fact]
+    public async Task A_check_is_retried_until_it_passes()
+    {
+        var counter = Path.Combine(Path.GetTempPath(), $"fleet-agent-retry-{Guid.NewGuid():N}");
+        using var runner = new HealthCheckRunner();
+
+        var result = await runner.RunOneAsync(
+            new HealthCheck { Type = "command", Argv = ["sh", "-c", $"echo x >> {counter}; test $(wc -l < {counter}) -ge 3"], Retries = 5, Interval = 0.05 }, s_none);
+
+        Assert.True(result.Ok, result.Message);
+        Assert.Equal(3, result.Attempts);
+        File.Delete(counter);
+    }
+
+    [Fact]
+    public async Task The_grace_period_passes_before_the_first_attempt()
+    {
+        using var runner = new HealthCheckRunner();
+        var stopwatch = Stopwatch.StartNew();
+
+        var result = await runner.RunOneAsync(new HealthCheck { Type = "command", Argv = ["true"], GracePeriod = 0.5 }, s_none);
+
+        Assert.True(result.Ok);
+        Assert.True(stopwatch.ElapsedMilliseconds >= 500, $"first attempt after {stopwatch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task The_overall_timeout_fails_checks_still_retrying()
+    {
+        using var runner = new HealthCheckRunner();
+        var stopwatch = Stopwatch.StartNew();
+
+        var report = await runner.RunAsync(
+            [new HealthCheck { Type = "command", Argv = ["false"], Retries = 1000, Interval = 0.05 }, new HealthCheck { Type = "command", Argv = ["true"] }],
+            TimeSpan.FromSeconds(0.5),
+            s_none);
+
+        Assert.False(report.Ok);
+        Assert.Contains("overall health-check timeout", report.Results[0].Message, StringComparison.Ordinal);
+        Assert.True(report.Results[1].Ok);
+        Assert.True(stopwatch.ElapsedMilliseconds < 5000);
+    }
+}
