@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using Fleet.Cli.Progress;
 using Fleet.Engine.Apply;
@@ -57,7 +58,8 @@ internal static class ApplyCommand
 
         if (!plan.HasChanges)
         {
-            return FleetCli.ExitOk;
+            PrintSummary(new ApplyReport(ImmutableSortedDictionary<string, StepOutcome>.Empty, ImmutableSortedDictionary<string, string>.Empty), plan, json);
+            return plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
         }
 
         var runId = await session.State.BeginRunAsync("apply", string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cancellationToken).ConfigureAwait(false);
@@ -77,7 +79,7 @@ internal static class ApplyCommand
         }
 
         PrintSummary(report, plan, json);
-        return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded ? FleetCli.ExitOk : FleetCli.ExitFailed;
+        return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded && plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
     }
 
     private static async Task<Plan> PlanOrLoadAsync(ParseResult parse, FleetSession session, CancellationToken cancellationToken)
@@ -124,13 +126,20 @@ internal static class ApplyCommand
     {
         var changed = plan.Changes.Where(c => c.IsChange).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var counts = report.Outcomes.Where(o => changed.Contains(o.Key)).GroupBy(o => o.Value).ToDictionary(g => g.Key, g => g.Count());
-        var line = $"Apply: {counts.GetValueOrDefault(StepOutcome.Succeeded)} succeeded, {counts.GetValueOrDefault(StepOutcome.Failed)} failed, " +
-            $"{counts.GetValueOrDefault(StepOutcome.Skipped)} skipped, {counts.GetValueOrDefault(StepOutcome.NotStarted)} not started.";
+        var failed = counts.GetValueOrDefault(StepOutcome.Failed) + plan.Failures.Count;
+        var skipped = counts.GetValueOrDefault(StepOutcome.Skipped) + plan.Skipped.Length;
+        var line = $"Apply: {counts.GetValueOrDefault(StepOutcome.Succeeded)} succeeded, {failed} failed, " +
+            $"{skipped} skipped, {counts.GetValueOrDefault(StepOutcome.NotStarted)} not started.";
         var output = json ? Console.Error : Console.Out;
         output.WriteLine(line);
-        foreach (var (id, error) in report.Errors)
+        foreach (var (id, error) in report.Errors.Concat(plan.Failures).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  failed {id}: {error}");
+        }
+
+        foreach (var id in plan.Skipped)
+        {
+            output.WriteLine($"  skipped {id}: something it depends on cannot be planned");
         }
     }
 }

@@ -37,7 +37,7 @@ internal static class PlanCommand
                 Console.Write(PlanPrinter.Render(plan));
             }
 
-            return FleetCli.ExitOk;
+            return plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
         }));
         return command;
     }

@@ -57,6 +57,16 @@ internal static class PlanPrinter
             }
         }
 
+        foreach (var (id, error) in plan.Failures)
+        {
+            text.Append("  ! ").Append(id).Append(" cannot be planned: ").Append(error).Append('\n');
+        }
+
+        foreach (var id in plan.Skipped)
+        {
+            text.Append("  ! ").Append(id).Append(" not planned: something it depends on cannot be planned\n");
+        }
+
         text.Append(plan.HasChanges ? plan.Summary : "No changes: the fleet matches its configuration.").Append('\n');
         return text.ToString();
     }

@@ -17,14 +17,25 @@ internal sealed class ThingHandler : ResourceHandler
         """);
 
     private readonly string _mode;
+    private readonly string _type;
+    private readonly string? _stateDir = Environment.GetEnvironmentVariable("FLEET_DUMMY_STATE_DIR");
     private readonly ConcurrentDictionary<string, JsonElement> _things = new(StringComparer.Ordinal);
 
-    public ThingHandler(string mode)
+    public ThingHandler(string mode, string providerName = "dummy")
     {
         _mode = mode;
+        _type = providerName + ".thing";
+        if (_stateDir is not null)
+        {
+            Directory.CreateDirectory(_stateDir);
+            foreach (var file in Directory.GetFiles(_stateDir, "*.json"))
+            {
+                _things[Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file))] = Parse(File.ReadAllText(file));
+            }
+        }
     }
 
-    public override string Type => "dummy.thing";
+    public override string Type => _type;
 
     public override JsonElement InputSchema => s_inputs;
 
@@ -53,7 +64,8 @@ internal sealed class ThingHandler : ResourceHandler
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 break;
             case "slow":
-                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                var delay = int.TryParse(Environment.GetEnvironmentVariable("FLEET_DUMMY_DELAY_MS"), out var ms) ? ms : 30_000;
+                await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 break;
@@ -73,14 +85,26 @@ internal sealed class ThingHandler : ResourceHandler
     public override Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         _things.TryRemove(request.Id, out _);
+        if (_stateDir is not null)
+        {
+            File.Delete(FileOf(request.Id));
+        }
+
         return Task.CompletedTask;
     }
 
     private ApplyResult Apply(ApplyParams request)
     {
         _things[request.Id] = request.Inputs.Clone();
+        if (_stateDir is not null)
+        {
+            File.WriteAllText(FileOf(request.Id), request.Inputs.GetRawText());
+        }
+
         return new ApplyResult(Outputs(request.Inputs));
     }
+
+    private string FileOf(string id) => Path.Combine(_stateDir!, Uri.EscapeDataString(id) + ".json");
 
     private static JsonElement Outputs(JsonElement inputs) =>
         JsonSerializer.SerializeToElement(

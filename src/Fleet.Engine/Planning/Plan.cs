@@ -17,6 +17,14 @@ public sealed record Plan(
 {
     public const int FormatVersion = 1;
 
+    /// <summary>Resources that could not be planned (their provider failed), with the reason.</summary>
+    public ImmutableSortedDictionary<string, string> Failures { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Resources not planned because something they depend on could not be planned.</summary>
+    public ImmutableArray<string> Skipped { get; init; } = [];
+
+    public bool IsComplete => Failures.IsEmpty && Skipped.IsEmpty;
+
     public int Count(PlanAction action) => Changes.Count(c => c.Action == action);
 
     public bool HasChanges => Changes.Any(c => c.IsChange);

@@ -40,6 +40,14 @@ internal static class PlanJson
         }
 
         w.WriteEndArray();
+        w.WriteStartObject("failures");
+        foreach (var (id, message) in plan.Failures)
+        {
+            w.WriteString(id, message);
+        }
+
+        w.WriteEndObject();
+        WriteStrings(w, "skipped", plan.Skipped);
         w.WriteEndObject();
     }
 

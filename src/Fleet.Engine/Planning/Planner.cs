@@ -40,26 +40,33 @@ public sealed class Planner
         var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
         var inScope = scope.Select(graph, dag);
         var changes = new ConcurrentDictionary<string, PlannedChange>(StringComparer.Ordinal);
-        var errors = new ConcurrentQueue<Exception>();
+        var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var fatal = new ConcurrentQueue<Exception>();
 
         var steps = inScope.ToDictionary(id => id, id => dag.Dependencies[id].Where(inScope.Contains).ToImmutableArray(), StringComparer.Ordinal);
-        await new DagScheduler(PlanParallelism).RunAsync(steps, async id =>
+        var outcomes = await new DagScheduler(PlanParallelism).RunAsync(steps, async id =>
         {
             try
             {
                 changes[id] = await PlanResourceAsync(graph.Resources[id], stored.GetValueOrDefault(id), changes, stored, cancellationToken).ConfigureAwait(false);
                 return true;
             }
+            catch (Exception e) when (e is Errors.FleetException && e is not Errors.ResourceGraphException)
+            {
+                // A provider that cannot start or answer fails only its own resources.
+                errors[id] = e.Message;
+                return false;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                errors.Enqueue(PlanningException.For(id, e));
+                fatal.Enqueue(e is Errors.ResourceGraphException ? e : PlanningException.For(id, e));
                 return false;
             }
         }, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!errors.IsEmpty)
+        if (fatal.TryDequeue(out var first))
         {
-            throw new PlanFailedException([.. errors]);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
 
         foreach (var gone in stored.Values.Where(s => !graph.Resources.ContainsKey(s.Id) && scope.CoversDeleted(s.Id, s.Node, graph)))
@@ -76,7 +83,11 @@ public sealed class Planner
             changes.Keys.ToImmutableSortedDictionary(
                 id => id,
                 id => dag.Dependencies.TryGetValue(id, out var deps) ? deps.Where(changes.ContainsKey).ToImmutableArray() : [],
-                StringComparer.Ordinal));
+                StringComparer.Ordinal))
+        {
+            Failures = errors.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Skipped = [.. outcomes.Where(o => o.Value == StepOutcome.Skipped).Select(o => o.Key)],
+        };
     }
 
     private async Task<PlannedChange> PlanResourceAsync(
