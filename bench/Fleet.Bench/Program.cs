@@ -1,0 +1,3 @@
+using Fleet.Bench;
+
+return await PlanBenchmark.RunAsync(args).ConfigureAwait(false);
