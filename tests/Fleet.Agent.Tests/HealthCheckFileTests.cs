@@ -1,5 +1,6 @@
-using Fleet.Agent;
+using System.Text.Json;
 using Fleet.Agent.Health;
+using Fleet.Testbed;
 
 namespace Fleet.Agent.Tests;
 
@@ -40,5 +41,15 @@ public sealed class HealthCheckFileTests
         var e = Assert.Throws<UsageException>(() => HealthCheckFile.Parse(json));
 
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_schema_example_is_a_checks_file_the_agent_accepts()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "schemas", "health-checks.schema.json")));
+
+        var checks = HealthCheckFile.Parse(schema.RootElement.GetProperty("examples")[0].GetRawText());
+
+        Assert.Equal(4, checks.Length);
     }
 }
