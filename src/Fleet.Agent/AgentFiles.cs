@@ -22,7 +22,9 @@ public sealed class AgentFiles
 
     public void WriteLastActivation(ActivationRecord record) => Write(Paths.LastActivationFile, record, AgentJsonContext.Default.ActivationRecord);
 
-    public ActiveActivation? ReadActive() => Read(Paths.ActiveFile, AgentJsonContext.Default.ActiveActivation);
+    /// <summary>The running activation; one whose worker is gone (killed, or the node rebooted) is none.</summary>
+    public ActiveActivation? ReadActive() =>
+        Read(Paths.ActiveFile, AgentJsonContext.Default.ActiveActivation) is { } active && Directory.Exists($"/proc/{active.Pid}") ? active : null;
 
     public void WriteActive(ActiveActivation active) => Write(Paths.ActiveFile, active, AgentJsonContext.Default.ActiveActivation);
 

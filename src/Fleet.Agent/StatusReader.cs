@@ -12,12 +12,6 @@ public static class StatusReader
         var current = SystemSwitcher.CurrentSystem(files.Paths);
         var last = files.ReadLastActivation();
         var active = files.ReadActive();
-        // A worker that died (node reboot: /run is gone anyway) leaves no pending activation.
-        if (active is not null && !Directory.Exists($"/proc/{active.Pid}"))
-        {
-            active = null;
-        }
-
         return new StatusReport(
             current ?? node.CurrentSystem,
             node.ProfileSystem,

@@ -47,11 +47,11 @@ public sealed class AgentPartsTests
         var files = new AgentFiles(new AgentPaths(root));
         using (ActivationLock.Acquire(files))
         {
-            files.WriteActive(new ActiveActivation("a1", 4242, DateTimeOffset.UnixEpoch, "/nix/store/s", null, "switch", "running", null, "/log"));
+            files.WriteActive(new ActiveActivation("a1", Environment.ProcessId, DateTimeOffset.UnixEpoch, "/nix/store/s", null, "switch", "running", null, "/log"));
 
             var e = Assert.Throws<ActivationBusyException>(() => ActivationLock.Acquire(files));
 
-            Assert.Contains("pid 4242", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"pid {Environment.ProcessId}", e.Message, StringComparison.Ordinal);
             Assert.Contains("1970-01-01", e.Message, StringComparison.Ordinal);
         }
 
