@@ -31,5 +31,75 @@ in
       default = [ ];
       description = "Tags for selecting nodes with `--on @tag`.";
     };
+    hostKey = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      example = "ssh-ed25519 AAAAC3Nza...";
+      description = ''
+        The node's SSH host public key, pinned: fleet checks the host against it alone. When null,
+        your known_hosts and ~/.ssh/config apply (unknown hosts are refused unless
+        `fleet apply --trust-on-first-use`).
+      '';
+    };
+    goal = mkOption {
+      type = types.enum [ "switch" "boot" "test" "dry-activate" "build" ];
+      default = "switch";
+      description = "What apply does with the new system; `--goal` overrides it for one run.";
+    };
+    buildOnTarget = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Build the system on the node itself (its .drv closure is copied there) instead of on the deployer.";
+    };
+    substituteOnDestination = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Let the node fetch paths from its binary caches while copying the closure.";
+    };
+    reboot = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Reboot the node after activation (with goal `boot`, to start the new system).";
+    };
+    rollback = {
+      onHealthFailure = mkOption {
+        type = types.bool;
+        default = true;
+        description = "Roll back to the previous system when a health check fails after activation.";
+      };
+      magic = mkOption {
+        type = types.bool;
+        default = true;
+        description = ''
+          Magic rollback: the node rolls itself back unless the deployer confirms the activation
+          over a fresh SSH connection within `confirmTimeout` seconds.
+        '';
+      };
+      confirmTimeout = mkOption {
+        type = types.ints.positive;
+        default = 30;
+        description = "Seconds the node waits for the deployer's confirmation before rolling back.";
+      };
+    };
+    healthChecks = mkOption {
+      description = "Checks the node's agent runs after activation (and periodically, with services.fleet-agent).";
+      default = [ ];
+      type = types.listOf (types.submodule {
+        options = {
+          type = mkOption { type = types.enum [ "http" "tcp" "command" "unit" ]; description = "Kind of check."; };
+          name = mkOption { type = types.nullOr types.str; default = null; description = "Name shown in status."; };
+          url = mkOption { type = types.nullOr types.str; default = null; description = "http: the URL to GET."; };
+          expectStatus = mkOption { type = types.nullOr types.int; default = null; description = "http: expected status (default 200)."; };
+          host = mkOption { type = types.nullOr types.str; default = null; description = "tcp: host to connect to."; };
+          port = mkOption { type = types.nullOr types.port; default = null; description = "tcp: port to connect to."; };
+          argv = mkOption { type = types.nullOr (types.listOf types.str); default = null; description = "command: argv to run; exit 0 is healthy."; };
+          unit = mkOption { type = types.nullOr types.str; default = null; description = "unit: a systemd unit that must be active."; };
+          timeout = mkOption { type = types.nullOr types.number; default = null; description = "Seconds one attempt may take."; };
+          retries = mkOption { type = types.nullOr types.int; default = null; description = "Attempts before the check fails (default 3)."; };
+          interval = mkOption { type = types.nullOr types.number; default = null; description = "Seconds between attempts (default 2)."; };
+          gracePeriod = mkOption { type = types.nullOr types.number; default = null; description = "Seconds to wait before the first attempt."; };
+        };
+      });
+    };
   };
 }

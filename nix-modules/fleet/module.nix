@@ -38,6 +38,9 @@ let
         targetUser = d.targetUser;
         sshOptions = d.sshOptions;
         tags = d.tags;
+        inherit (d) hostKey goal buildOnTarget substituteOnDestination reboot;
+        rollback = d.rollback;
+        healthChecks = map (c: lib.filterAttrs (_: v: v != null) c) d.healthChecks;
       };
     };
 

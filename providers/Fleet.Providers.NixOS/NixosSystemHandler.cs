@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Processes;
+using Fleet.Protocol;
+
+namespace Fleet.Providers.NixOS;
+
+/// <summary>
+/// `nixos.system`: a node running the NixOS system its configuration builds. Plan compares the
+/// system the node really runs (read over SSH) with the one the derivation builds; apply deploys
+/// through <see cref="SystemDeployment"/>; delete forgets the node without touching it.
+/// </summary>
+public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
+{
+    private static readonly JsonElement s_inputs = Parse("""
+        {"type":"object","required":["drvPath","targetHost","targetUser"],
+         "properties":{
+           "drvPath":{"type":"string","pattern":"^/nix/store/.+\\.drv$"},
+           "systemName":{"type":"string"},
+           "targetHost":{"type":"string"},"targetPort":{"type":["integer","null"]},"targetUser":{"type":"string"},
+           "sshOptions":{"type":"array","items":{"type":"string"}},"tags":{"type":"array","items":{"type":"string"}},
+           "hostKey":{"type":["string","null"]},
+           "goal":{"enum":["switch","boot","test","dry-activate","build"]},
+           "buildOnTarget":{"type":"boolean"},"substituteOnDestination":{"type":"boolean"},"reboot":{"type":"boolean"},
+           "rollback":{"type":"object","properties":{"onHealthFailure":{"type":"boolean"},"magic":{"type":"boolean"},"confirmTimeout":{"type":"integer","minimum":1}}},
+           "healthChecks":{"type":"array","items":{"type":"object","required":["type"]}}}}
+        """);
+
+    private static readonly JsonElement s_outputs = Parse("""
+        {"type":"object","required":["systemPath"],
+         "properties":{"systemPath":{"type":"string"},"generation":{"type":["integer","null"]},"previousSystem":{"type":["string","null"]},
+           "activatedAt":{"type":["string","null"]},"health":{"type":"string"},"agentPath":{"type":["string","null"]},"bootSystem":{"type":["string","null"]}}}
+        """);
+
+    /// <summary>Fields whose change does not need the node redeployed (they only say how to reach or select it).</summary>
+    private static readonly ImmutableHashSet<string> s_metaFields = ["tags", "sshOptions", "hostKey", "targetPort", "targetUser", "targetHost", "systemName"];
+
+    private readonly ProcessRunner _runner = new();
+    private readonly SshConnections _ssh = new();
+    private readonly SystemDeployment _deployment;
+
+    public NixosSystemHandler()
+    {
+        _deployment = new SystemDeployment(_runner, _ssh, new AgentBundle(_runner));
+    }
+
+    public override string Type => "nixos.system";
+
+    public override JsonElement InputSchema => s_inputs;
+
+    public override JsonElement OutputSchema => s_outputs;
+
+    public override async Task<PlanResult> PlanAsync(PlanParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var desired = SystemInputs.Parse(request.DesiredInputs);
+        var expected = await _deployment.OutputPathAsync(desired.DrvPath, cancellationToken).ConfigureAwait(false);
+        if (request.PriorInputs is not { } prior || request.PriorOutputs is not { } outputs)
+        {
+            return new PlanResult(PlanAction.Create, ["drvPath"], ["generation", "previousSystem", "activatedAt"], $"deploy {expected}");
+        }
+
+        var changed = ChangedFields(prior, request.DesiredInputs);
+        var running = outputs.TryGetProperty("systemPath", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        if (desired.Goal is "build" or "dry-activate")
+        {
+            return new PlanResult(PlanAction.Update, changed, [], $"{desired.Goal} {expected}");
+        }
+
+        var pendingBoot = outputs.TryGetProperty("bootSystem", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+        if (running != expected && !(desired.Goal == "boot" && pendingBoot == expected))
+        {
+            var reason = changed.Contains("drvPath")
+                ? $"new system {expected}"
+                : $"drift: the node runs {running ?? "nothing known"}, not {expected}";
+            return new PlanResult(PlanAction.Update, changed.Contains("drvPath") ? changed : [.. changed, "systemPath"], ["generation", "previousSystem", "activatedAt"], reason);
+        }
+
+        var relevant = changed.Where(f => !s_metaFields.Contains(f)).ToImmutableArray();
+        return changed.IsEmpty
+            ? new PlanResult(PlanAction.Noop, [], [], null)
+            : new PlanResult(PlanAction.Update, changed, [], relevant.IsEmpty ? "deployment settings only; the system is unchanged" : null);
+    }
+
+    public override async Task<ApplyResult> CreateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var inputs = SystemInputs.Parse(request.Inputs);
+        if (request.PriorOutputs is { } prior && inputs.Activates
+            && prior.TryGetProperty("systemPath", out var s) && s.GetString() is { } running
+            && running == await _deployment.OutputPathAsync(inputs.DrvPath, cancellationToken).ConfigureAwait(false))
+        {
+            // Only how fleet reaches the node changed: check it is reachable and still runs this system.
+            var facts = await _deployment.ReadAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
+            if (facts.CurrentSystem == running)
+            {
+                return new ApplyResult(prior);
+            }
+        }
+
+        return new ApplyResult(await _deployment.DeployAsync(inputs, call, cancellationToken).ConfigureAwait(false));
+    }
+
+    public override Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
+        CreateAsync(request, call, cancellationToken);
+
+    public override async Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var inputs = SystemInputs.Parse(request.Inputs);
+        var facts = await _deployment.ReadAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
+        var outputs = JsonSerializer.Deserialize(request.Outputs.GetRawText(), NixosJsonContext.Default.DictionaryStringJsonElement) ?? [];
+        outputs["systemPath"] = JsonSerializer.SerializeToElement(facts.CurrentSystem, NixosJsonContext.Default.String);
+        outputs["generation"] = JsonSerializer.SerializeToElement(facts.Generation, NixosJsonContext.Default.NullableInt32);
+        return new ReadResult(true, request.Inputs, JsonSerializer.SerializeToElement(outputs, NixosJsonContext.Default.DictionaryStringJsonElement));
+    }
+
+    public override async Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        var host = request.Inputs.TryGetProperty("targetHost", out var h) ? h.GetString() : request.Id;
+        await call.LogAsync("info", $"forgetting {host}: fleet no longer manages it; the node keeps running its current system", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await _ssh.DisposeAsync().ConfigureAwait(false);
+
+    private static JsonElement Parse(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}

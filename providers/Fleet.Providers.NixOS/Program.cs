@@ -1,0 +1,9 @@
+using Fleet.Protocol;
+using Fleet.Providers.NixOS;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+// fleet-provider-nixos: the `nixos` provider, owning `nixos.system` resources.
+await using var systems = new NixosSystemHandler();
+var server = new ProviderServer(new ProviderDefinition("nixos", "0.1.0", [systems]));
+return await server.RunAsync(CancellationToken.None).ConfigureAwait(false);

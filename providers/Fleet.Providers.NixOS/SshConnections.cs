@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Fleet.Processes;
+
+namespace Fleet.Providers.NixOS;
+
+/// <summary>
+/// OpenSSH for every node of a run: one multiplexed master connection per node (ControlMaster in
+/// a private directory), BatchMode so nothing ever prompts, host keys checked against the pinned
+/// key when the fleet gives one, else against the user's known_hosts (ssh_config applies).
+/// FLEET_SSH_CONFIG names an ssh_config to use instead of ~/.ssh/config (the testbed's);
+/// FLEET_SSH_ACCEPT_NEW=1 trusts unknown host keys on first use (`--trust-on-first-use`).
+/// </summary>
+public sealed class SshConnections : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fleet-ssh-").FullName;
+    private readonly ConcurrentDictionary<SshTarget, byte> _used = new();
+    private readonly ProcessRunner _runner = new();
+
+    /// <summary>Options for ssh and for NIX_SSHOPTS; `fresh` bypasses the master (a new connection).</summary>
+    public ImmutableArray<string> Options(SshTarget target, bool fresh = false)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var options = ImmutableArray.CreateBuilder<string>();
+        if (Environment.GetEnvironmentVariable("FLEET_SSH_CONFIG") is { Length: > 0 } config)
+        {
+            options.AddRange("-F", config);
+        }
+
+        options.AddRange("-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3", "-o", "ConnectTimeout=10");
+        if (fresh)
+        {
+            options.AddRange("-o", "ControlMaster=no", "-o", "ControlPath=none");
+        }
+        else
+        {
+            _used.TryAdd(target, 0);
+            options.AddRange("-o", "ControlMaster=auto", "-o", $"ControlPath={_dir}/%C", "-o", "ControlPersist=120");
+        }
+
+        if (target.HostKey is { } key)
+        {
+            var file = Path.Combine(_dir, $"known_hosts-{Math.Abs(StringComparer.Ordinal.GetHashCode(target.Host + target.Port))}");
+            var name = target.Port is { } port and not 22 ? $"[{target.Host}]:{port}" : target.Host;
+            File.WriteAllText(file, $"{name} {key.Trim()}\n");
+            options.AddRange("-o", $"UserKnownHostsFile={file}", "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes");
+        }
+        else if (Environment.GetEnvironmentVariable("FLEET_SSH_ACCEPT_NEW") == "1")
+        {
+            options.AddRange("-o", "StrictHostKeyChecking=accept-new");
+        }
+
+        if (target.Port is { } p)
+        {
+            options.AddRange("-p", p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        options.AddRange(target.Options);
+        return options.ToImmutable();
+    }
+
+    /// <summary>ssh argv running `command` (a list of words, each quoted for the remote shell).</summary>
+    public ProcessSpec Command(SshTarget target, IEnumerable<string> remoteArgv, bool fresh = false) =>
+        ProcessSpec.Create("ssh", [.. Options(target, fresh), target.Destination, "--", .. remoteArgv.Select(Quote)]);
+
+    /// <summary>NIX_SSHOPTS for nix-copy-closure: the same options, space-separated.</summary>
+    public string NixSshOptions(SshTarget target)
+    {
+        var options = Options(target);
+        var bad = options.FirstOrDefault(o => o.Any(char.IsWhiteSpace));
+        return bad is null
+            ? string.Join(' ', options)
+            : throw new Fleet.Protocol.ResourceFailedException($"SSH option `{bad}` contains whitespace, which NIX_SSHOPTS cannot carry");
+    }
+
+    public static string Quote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@+,%".Contains(c, StringComparison.Ordinal))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var target in _used.Keys)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _runner.RunAsync(ProcessSpec.Create("ssh", [.. Options(target), "-O", "exit", target.Destination]), timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Fleet.Protocol;
+
+namespace Fleet.Providers.NixOS;
+
+/// <summary>The inputs of a nixos.system resource, as nix-modules/fleet/module.nix emits them.</summary>
+public sealed record SystemInputs(
+    string DrvPath,
+    SshTarget Target,
+    string Goal,
+    bool BuildOnTarget,
+    bool SubstituteOnDestination,
+    bool Reboot,
+    bool RollbackOnHealthFailure,
+    bool MagicRollback,
+    int ConfirmTimeout,
+    JsonElement HealthChecks)
+{
+    public static SystemInputs Parse(JsonElement inputs)
+    {
+        try
+        {
+            var rollback = inputs.TryGetProperty("rollback", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
+            return new SystemInputs(
+                inputs.GetProperty("drvPath").GetString()!,
+                new SshTarget(
+                    inputs.GetProperty("targetHost").GetString()!,
+                    inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
+                    String(inputs, "targetUser") ?? "root",
+                    inputs.TryGetProperty("sshOptions", out var o) && o.ValueKind == JsonValueKind.Array ? [.. o.EnumerateArray().Select(e => e.GetString()!)] : [],
+                    String(inputs, "hostKey")),
+                String(inputs, "goal") ?? "switch",
+                Bool(inputs, "buildOnTarget", false),
+                Bool(inputs, "substituteOnDestination", false),
+                Bool(inputs, "reboot", false),
+                rollback.ValueKind != JsonValueKind.Object || Bool(rollback, "onHealthFailure", true),
+                rollback.ValueKind != JsonValueKind.Object || Bool(rollback, "magic", true),
+                rollback.ValueKind == JsonValueKind.Object && rollback.TryGetProperty("confirmTimeout", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 30,
+                inputs.TryGetProperty("healthChecks", out var h) && h.ValueKind == JsonValueKind.Array ? h.Clone() : JsonDocument.Parse("[]").RootElement.Clone());
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+        {
+            throw new ResourceFailedException($"nixos.system inputs are incomplete: {e.Message}");
+        }
+    }
+
+    /// <summary>Goals that change what the node runs and so are confirmed and recorded.</summary>
+    public bool Activates => Goal is "switch" or "test" or "boot";
+
+    public string ConfirmTimeoutText => ConfirmTimeout.ToString(CultureInfo.InvariantCulture);
+
+    private static string? String(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool Bool(JsonElement obj, string name, bool fallback) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
+
+    public static ImmutableArray<string> SystemFields => ["drvPath"];
+}
