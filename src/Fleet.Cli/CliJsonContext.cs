@@ -4,6 +4,7 @@ namespace Fleet.Cli;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(IEnumerable<NodeRow>))]
+[JsonSerializable(typeof(NodeStatusRow[]))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -24,6 +24,10 @@ public static class FleetCli
             NodesCommand.Create(),
             PlanCommand.Create(),
             ApplyCommand.Create(),
+            StatusCommand.Create(),
+            RollbackCommand.Create(),
+            ExecCommand.Create(),
+            SshCommand.Create(),
             ProviderCommand.Create(),
             StateCommand.Create(),
         };

@@ -59,6 +59,43 @@ public sealed class ProcessRunner
             : throw new ProcessFailedException(spec.Display, result with { StandardError = spec.Mask(result.StandardError) });
     }
 
+    /// <summary>Runs with the terminal inherited (stdin, stdout, stderr), for interactive commands like `fleet ssh`.</summary>
+    public async Task<int> RunInteractiveAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var info = new ProcessStartInfo(spec.FileName) { UseShellExecute = false };
+        foreach (var argument in spec.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in spec.Environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        _log?.Invoke("$ " + spec.Display);
+        using var process = Process.Start(info) ?? throw new ProcessFailedException($"could not start {spec.FileName}");
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync(process, spec.StopGrace).ConfigureAwait(false);
+            throw;
+        }
+
+        return process.ExitCode;
+    }
+
     /// <summary>Starts a long-lived child whose pipes the caller drives (providers, ssh masters).</summary>
     public Process Start(ProcessSpec spec)
     {

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Text.Json;
+using Fleet.Engine.Graph;
+using Fleet.Providers.NixOS;
+using Fleet.State;
+
+namespace Fleet.Cli;
+
+/// <summary>One selected node as the node verbs (status, exec, ssh, rollback) reach it.</summary>
+internal sealed record NodeHandle(string Name, SshTarget Target, string? AgentPath)
+{
+    public string? AgentExecutable => AgentPath is null ? null : AgentBundle.Executable(AgentPath);
+}
+
+/// <summary>
+/// Finds the selected nodes and how to reach them: targets from the evaluated fleet, the agent's
+/// store path from the state (the nixos provider records it). SSH goes through the nixos
+/// provider's library, so the verbs and deployments connect the same way.
+/// </summary>
+internal static class NodeAccess
+{
+    public static async Task<IReadOnlyList<NodeHandle>> SelectAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var graph = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
+        var selected = NodeSelector.Parse(parse.GetValue(FleetOptions.On)).SelectNodes(graph).ToList();
+        if (selected.Count == 0)
+        {
+            throw new Engine.Errors.FleetException($"no node matches --on {parse.GetValue(FleetOptions.On)}");
+        }
+
+        var statePath = FleetOptions.StatePath(parse);
+        var stored = File.Exists(statePath)
+            ? await LoadAsync(statePath, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<string, ResourceState>();
+        return [.. selected.Select(n => new NodeHandle(
+            n.Node!,
+            SystemInputs.Parse(n.Inputs).Target,
+            stored.TryGetValue(n.Id, out var s) && s.Outputs.ValueKind == JsonValueKind.Object
+                && s.Outputs.TryGetProperty("agentPath", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null))];
+    }
+
+    private static async Task<IReadOnlyDictionary<string, ResourceState>> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var state = await StateStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        return await state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a function for every node at once, at most `parallel` at a time.</summary>
+    public static async Task<T[]> ForEachAsync<T>(IReadOnlyList<NodeHandle> nodes, int parallel, Func<NodeHandle, Task<T>> body)
+    {
+        using var gate = new SemaphoreSlim(parallel);
+        return await Task.WhenAll(nodes.Select(async node =>
+        {
+            await gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                return await body(node).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ConfigureAwait(false);
+    }
+}
