@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Fleet.NixOS.Tests;
+
+/// <summary>
+/// A fleet.nix for the tests: every node runs a web service (python http.server on
+/// `test.port`, 8080 by default) serving "NAME VERSION", brings eth0 up in an activation script
+/// (as NixOS' network setup would), and is health-checked over HTTP on 8080. Each node can add
+/// its own module body (Nix attrset contents with `pkgs`, `lib` and `name` in scope).
+/// </summary>
+public sealed record FleetFile(ImmutableSortedDictionary<string, string> Nodes)
+{
+    public static FleetFile For(params IEnumerable<string> nodes) =>
+        new(nodes.ToImmutableSortedDictionary(n => n, _ => "", StringComparer.Ordinal));
+
+    public FleetFile With(string node, string body) => this with { Nodes = Nodes.SetItem(node, body) };
+
+    /// <summary>The node's page says `version` (a new system for that node only).</summary>
+    public FleetFile Version(string node, string version) => With(node, $"test.version = \"{version}\";");
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.Append("""
+            {
+              meta.name = "nixos-tests";
+              defaults = { name, pkgs, lib, config, ... }: {
+                options.test = {
+                  version = lib.mkOption { type = lib.types.str; default = "v1"; };
+                  port = lib.mkOption { type = lib.types.int; default = 8080; };
+                };
+                config = {
+                  system.stateVersion = "24.05";
+                  system.activationScripts.netup = "${pkgs.iproute2}/bin/ip link set eth0 up";
+                  environment.etc."web/index.html".text = "${name} ${config.test.version}\n";
+                  systemd.services.web = {
+                    wantedBy = [ "multi-user.target" ];
+                    script = "exec ${pkgs.python3}/bin/python3 -m http.server ${toString config.test.port} --directory /etc/web";
+                  };
+                  deployment.rollback.confirmTimeout = 5;
+                  deployment.healthChecks = [
+                    { type = "http"; url = "http://127.0.0.1:8080/index.html"; retries = 6; interval = 0.5; }
+                  ];
+                };
+              };
+
+            """);
+        foreach (var (node, body) in Nodes)
+        {
+            text.Append(CultureInfoInvariant($"  nodes.{node} = {{ name, pkgs, lib, config, ... }}: {{ {body} }};\n"));
+        }
+
+        text.Append("}\n");
+        return text.ToString();
+    }
+
+    private static string CultureInfoInvariant(FormattableString s) => FormattableString.Invariant(s);
+}
