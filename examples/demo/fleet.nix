@@ -17,6 +17,11 @@
 
   nodes.web = { pkgs, ... }: {
     deployment.tags = [ "frontend" ];
+    # Checked by the node's agent after activation; a failure rolls the node back.
+    deployment.healthChecks = [
+      { type = "http"; url = "http://127.0.0.1:8080/"; retries = 10; interval = 0.5; }
+      { type = "unit"; unit = "web"; }
+    ];
     environment.etc."web/index.html".text = ''
       <h1>Hello from the fleet demo</h1>
     '';
@@ -29,6 +34,7 @@
 
   nodes.api = { pkgs, ... }: {
     deployment.tags = [ "backend" ];
+    deployment.healthChecks = [ { type = "tcp"; host = "127.0.0.1"; port = 8081; retries = 10; interval = 0.5; } ];
     systemd.services.api = {
       description = "demo api: answers with the node's name";
       wantedBy = [ "multi-user.target" ];

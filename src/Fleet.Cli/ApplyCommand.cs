@@ -19,6 +19,18 @@ internal static class ApplyCommand
 
     public static Option<int> Parallel { get; } = new("--parallel", "-p") { Description = "How many resources to apply at once", DefaultValueFactory = _ => 10 };
 
+    public static Option<string?> Goal { get; } = new("--goal")
+    {
+        Description = "What to do with each node's new system: switch, boot, test, dry-activate or build (default: deployment.goal)",
+    };
+
+    public static Option<bool> Reboot { get; } = new("--reboot") { Description = "Reboot nodes after activation" };
+
+    public static Option<bool> TrustOnFirstUse { get; } = new("--trust-on-first-use")
+    {
+        Description = "Accept and remember the SSH host key of a node seen for the first time (otherwise unknown hosts are refused)",
+    };
+
     public static Option<bool> Plain { get; } = new("--plain") { Description = "Plain progress lines instead of the live view" };
 
     public static Command Create()
@@ -27,6 +39,9 @@ internal static class ApplyCommand
         command.Arguments.Add(PlanFile);
         SelectionOptions.AddTo(command);
         command.Options.Add(Parallel);
+        command.Options.Add(Goal);
+        command.Options.Add(Reboot);
+        command.Options.Add(TrustOnFirstUse);
         command.Options.Add(Plain);
         command.Options.Add(FleetOptions.Json);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken)));
@@ -41,9 +56,20 @@ internal static class ApplyCommand
             throw new FleetException("--parallel must be at least 1");
         }
 
+        if (parse.GetValue(Goal) is { } goal && goal is not ("switch" or "boot" or "test" or "dry-activate" or "build"))
+        {
+            throw new FleetException($"--goal {goal}: expected switch, boot, test, dry-activate or build");
+        }
+
+        if (parse.GetValue(TrustOnFirstUse))
+        {
+            // Read by the nixos provider's SSH connections (StrictHostKeyChecking=accept-new).
+            Environment.SetEnvironmentVariable("FLEET_SSH_ACCEPT_NEW", "1");
+        }
+
         using var interruption = new Interruption();
         var json = parse.GetValue(FleetOptions.Json);
-        await using var session = await FleetSession.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+        await using var session = await FleetSession.OpenAsync(parse, cancellationToken, Overrides(parse)).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
         if (stateLock.RecoveredFrom is { } stale)
         {
@@ -81,6 +107,22 @@ internal static class ApplyCommand
         PrintSummary(report, plan, json);
         return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded && plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
     }
+
+    /// <summary>Command-line overrides of node inputs, applied to the graph before planning.</summary>
+    private static Func<Engine.Graph.ResourceGraph, Engine.Graph.ResourceGraph> Overrides(ParseResult parse) => graph =>
+    {
+        if (parse.GetValue(Goal) is { } goal)
+        {
+            graph = graph.WithNodeInput("goal", System.Text.Json.JsonSerializer.SerializeToElement(goal, CliJsonContext.Default.String));
+        }
+
+        if (parse.GetValue(Reboot))
+        {
+            graph = graph.WithNodeInput("reboot", System.Text.Json.JsonSerializer.SerializeToElement(true, CliJsonContext.Default.Boolean));
+        }
+
+        return graph;
+    };
 
     private static async Task<Plan> PlanOrLoadAsync(ParseResult parse, FleetSession session, CancellationToken cancellationToken)
     {

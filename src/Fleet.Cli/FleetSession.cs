@@ -21,9 +21,10 @@ internal sealed class FleetSession : IAsyncDisposable
 
     public ProviderRegistry Providers { get; }
 
-    public static async Task<FleetSession> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    public static async Task<FleetSession> OpenAsync(ParseResult parse, CancellationToken cancellationToken, Func<ResourceGraph, ResourceGraph>? adjust = null)
     {
-        var graph = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
+        var evaluated = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
+        var graph = adjust is null ? evaluated : adjust(evaluated);
         var state = await StateStore.OpenAsync(FleetOptions.StatePath(parse), cancellationToken).ConfigureAwait(false);
         var providers = new ProviderRegistry(graph.Providers, FleetOptions.Runner(parse));
         return new FleetSession(graph, state, providers);

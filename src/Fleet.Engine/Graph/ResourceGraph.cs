@@ -51,6 +51,23 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
         return graph;
     }
 
+    /// <summary>
+    /// The graph with one input of every nixos.system resource set to a value (a command-line
+    /// override such as `--goal boot` or `--reboot`).
+    /// </summary>
+    public ResourceGraph WithNodeInput(string name, JsonElement value)
+    {
+        var resources = Resources;
+        foreach (var node in Nodes)
+        {
+            var inputs = System.Text.Json.Nodes.JsonNode.Parse(node.Inputs.GetRawText())!.AsObject();
+            inputs[name] = System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText());
+            resources = resources.SetItem(node.Id, node with { Inputs = JsonSerializer.SerializeToElement(inputs, EngineJsonContext.Default.JsonObject) });
+        }
+
+        return this with { Resources = resources };
+    }
+
     /// <summary>Every dependency of a resource: dependsOn plus each {"$ref": id} inside its inputs.</summary>
     public static ImmutableArray<string> DependenciesOf(Resource resource)
     {
