@@ -5,8 +5,8 @@ using Fleet.Engine.Errors;
 namespace Fleet.Engine.Planning;
 
 /// <summary>
-/// Replaces `{"$ref": id, "output": name}` inside inputs with the referenced resource's output,
-/// where it is known. Unknown ones (the resource is changed in this run) stay as they are.
+/// Replaces `{"$ref": id, "output": name}` inside inputs with the referenced resource's output
+/// (or, without `output`, with all its outputs as an object), where it is known. Unknown ones (the resource is changed in this run) stay as they are.
 /// </summary>
 public static class References
 {
@@ -25,12 +25,17 @@ public static class References
             {
                 case JsonObject obj when obj.TryGetPropertyValue("$ref", out var target) && target is JsonValue:
                     var id = target.GetValue<string>();
-                    var output = obj["output"]?.GetValue<string>()
-                        ?? throw new ResourceGraphException([$"resource {resourceId}: the reference to `{id}` names no `output`"]);
+                    var output = obj["output"]?.GetValue<string>();
                     if (outputsOf(id) is not { } outputs)
                     {
                         allKnown = false;
                         return obj.DeepClone();
+                    }
+
+                    if (output is null)
+                    {
+                        // {"$ref": id} without `output`: every output of that resource, as an object.
+                        return JsonNode.Parse(outputs.GetRawText());
                     }
 
                     if (outputs.ValueKind != JsonValueKind.Object || !outputs.TryGetProperty(output, out var value))
