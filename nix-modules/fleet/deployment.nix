@@ -5,7 +5,36 @@ let
   inherit (lib) mkOption types;
 in
 {
+  # Features that turn node settings into resources of their own (secrets, hooks) live in
+  # their own modules and fill `deployment.resources`.
+  imports = [ ./secrets.nix ./hooks.nix ];
+
   options.deployment = {
+    resources = mkOption {
+      description = ''
+        Resources that belong to this node, by key; each becomes the fleet resource
+        `node.<name>.<key>` with `node` set to this node. Secrets and hooks are declared through
+        their own options and land here.
+      '';
+      default = { };
+      type = types.attrsOf (types.submodule {
+        options = {
+          type = mkOption { type = types.str; description = "Resource type, `<provider>.<kind>`."; };
+          inputs = mkOption { type = types.attrsOf types.anything; default = { }; description = "Inputs for the provider."; };
+          dependsOn = mkOption {
+            type = types.listOf types.str;
+            default = [ ];
+            description = "Fleet resource ids this one waits for; `@system` stands for this node's system.";
+          };
+          beforeSystem = mkOption {
+            type = types.bool;
+            default = false;
+            description = "Whether this node's system (its activation) waits for this resource.";
+          };
+        };
+      });
+    };
+
     targetHost = mkOption {
       type = types.nullOr types.str;
       default = name;

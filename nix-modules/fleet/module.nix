@@ -29,7 +29,8 @@ let
     nameValuePair "node.${name}" {
       type = "nixos.system";
       node = name;
-      dependsOn = [ ];
+      dependsOn = lib.mapAttrsToList (key: _: "node.${name}.${key}")
+        (lib.filterAttrs (_: r: r.beforeSystem) d.resources);
       inputs = {
         drvPath = toplevel.drvPath;
         systemName = toplevel.name;
@@ -43,6 +44,14 @@ let
         healthChecks = map (c: lib.filterAttrs (_: v: v != null) c) d.healthChecks;
       };
     };
+
+  # deployment.resources of every node, lifted into the graph as node.<name>.<key>.
+  nodeOwnedResources = lib.concatMapAttrs (name: node:
+    lib.mapAttrs' (key: r: nameValuePair "node.${name}.${key}" {
+      inherit (r) type inputs;
+      node = name;
+      dependsOn = map (d: if d == "@system" then "node.${name}" else d) r.dependsOn;
+    }) node.config.deployment.resources) config.nodeConfigurations;
 
   userResource = id: r: {
     inherit (r) type inputs dependsOn;
@@ -164,6 +173,7 @@ in
       providers = mapAttrs (_: p: { command = map toString p.command; inherit (p) timeout; }) config.providers;
       resources =
         mapAttrs' nodeResource config.nodeConfigurations
+        // nodeOwnedResources
         // mapAttrs userResource config.resources;
     };
   };

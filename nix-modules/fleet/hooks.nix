@@ -1,0 +1,2 @@
+# deployment.hooks: commands run around the node's activation.
+{ ... }: { }

@@ -1,0 +1,2 @@
+# deployment.secrets: files uploaded to the node without entering any Nix store.
+{ ... }: { }
