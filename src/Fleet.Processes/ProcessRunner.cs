@@ -63,26 +63,8 @@ public sealed class ProcessRunner
     public async Task<int> RunInteractiveAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var info = new ProcessStartInfo(spec.FileName) { UseShellExecute = false };
-        foreach (var argument in spec.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in spec.Environment)
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(name);
-            }
-            else
-            {
-                info.Environment[name] = value;
-            }
-        }
-
         _log?.Invoke("$ " + spec.Display);
-        using var process = Process.Start(info) ?? throw new ProcessFailedException($"could not start {spec.FileName}");
+        using var process = Process.Start(StartInfo(spec, redirect: false)) ?? throw new ProcessFailedException($"could not start {spec.FileName}");
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -100,15 +82,32 @@ public sealed class ProcessRunner
     public Process Start(ProcessSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        _log?.Invoke("$ " + spec.Display);
+        try
+        {
+            return Process.Start(StartInfo(spec, redirect: true)) ?? throw new ProcessFailedException($"could not start {spec.FileName}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new ProcessFailedException($"could not start `{spec.FileName}`: {e.Message}", e);
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(ProcessSpec spec, bool redirect)
+    {
         var info = new ProcessStartInfo(spec.FileName)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardInput = redirect,
+            RedirectStandardOutput = redirect,
+            RedirectStandardError = redirect,
             UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
         };
+        if (redirect)
+        {
+            info.StandardOutputEncoding = Encoding.UTF8;
+            info.StandardErrorEncoding = Encoding.UTF8;
+        }
+
         foreach (var argument in spec.Arguments)
         {
             info.ArgumentList.Add(argument);
@@ -131,15 +130,7 @@ public sealed class ProcessRunner
             }
         }
 
-        _log?.Invoke("$ " + spec.Display);
-        try
-        {
-            return Process.Start(info) ?? throw new ProcessFailedException($"could not start {spec.FileName}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new ProcessFailedException($"could not start `{spec.FileName}`: {e.Message}", e);
-        }
+        return info;
     }
 
     /// <summary>SIGINT, wait, SIGTERM, wait, then kill the whole tree.</summary>
