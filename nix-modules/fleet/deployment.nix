@@ -18,14 +18,7 @@ in
       '';
       default = { };
       type = types.attrsOf (types.submodule {
-        options = {
-          type = mkOption { type = types.str; description = "Resource type, `<provider>.<kind>`."; };
-          inputs = mkOption { type = types.attrsOf types.anything; default = { }; description = "Inputs for the provider."; };
-          dependsOn = mkOption {
-            type = types.listOf types.str;
-            default = [ ];
-            description = "Fleet resource ids this one waits for; `@system` stands for this node's system.";
-          };
+        options = import ./resource-options.nix { inherit lib; } // {
           beforeSystem = mkOption {
             type = types.bool;
             default = false;

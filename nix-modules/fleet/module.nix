@@ -107,29 +107,15 @@ in
     resources = mkOption {
       description = "Resources for any provider, by resource id.";
       default = { };
-      type = types.attrsOf (types.submodule ({ name, ... }: {
-        options = {
-          type = mkOption {
-            type = types.str;
-            description = "Resource type, `<provider>.<kind>`, e.g. `local.file`.";
-          };
+      type = types.attrsOf (types.submodule {
+        options = import ./resource-options.nix { inherit lib; } // {
           node = mkOption {
             type = types.nullOr types.str;
             default = null;
             description = "Node this resource belongs to (used by --on selection).";
           };
-          inputs = mkOption {
-            type = types.attrsOf types.anything;
-            default = { };
-            description = "Inputs given to the provider; `{ \"$ref\" = id; output = name; }` refers to another resource's output.";
-          };
-          dependsOn = mkOption {
-            type = types.listOf types.str;
-            default = [ ];
-            description = "Ids of resources that must be applied before this one.";
-          };
         };
-      }));
+      });
     };
 
     providers = mkOption {
