@@ -1,2 +1,100 @@
-# deployment.hooks: commands run around the node's activation.
-{ ... }: { }
+# deployment.hooks: commands run around the node's activation, as hook.command resources.
+# preActivate becomes `node.<name>.hook.preActivate`, which the node's system waits for (a
+# failure stops this node's activation only); postActivate becomes `node.<name>.hook.postActivate`,
+# which runs after the system and watches it (it re-runs when the node is redeployed and gets the
+# system's outputs as FLEET_OUT_NODE_<NAME>_*).
+{ config, lib, name ? null, ... }:
+let
+  inherit (lib) mkOption types;
+  d = config.deployment;
+
+  hookOptions = phase: {
+    argv = mkOption {
+      type = types.nullOr (types.listOf types.str);
+      default = null;
+      example = [ "systemctl" "is-active" "nginx" ];
+      description = "The command as an argv list (no shell). Give this or `script`.";
+    };
+    script = mkOption {
+      type = types.nullOr types.lines;
+      default = null;
+      description = ''
+        A shell script: run with `sh -eu -c` on the node, or `bash -euo pipefail -c` on the deployer.
+        Give this or `argv`.
+      '';
+    };
+    on = mkOption {
+      type = types.enum [ "node" "local" ];
+      default = "node";
+      description = ''
+        Where the hook runs: on the node itself over SSH, as `deployment.targetUser` (the default,
+        as the hook belongs to the node), or on the deployer (`local`).
+      '';
+    };
+    timeout = mkOption {
+      type = types.ints.positive;
+      default = 300;
+      description = "Seconds the hook may run; past them it is stopped and fails.";
+    };
+    environment = mkOption {
+      type = types.attrsOf types.str;
+      default = { };
+      description = "Extra environment variables for the hook (not secret: they are kept in fleet's state).";
+    };
+    always = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Run on every `fleet apply`, not only when the node's system changes.
+      '';
+    };
+  };
+
+  hookType = phase: types.nullOr (types.submodule { options = hookOptions phase; });
+
+  hookResource = phase: h: {
+    type = "hook.command";
+    inputs = lib.filterAttrs (k: v: !(builtins.elem k [ "argv" "script" ]) || v != null) {
+      inherit (h) argv script on timeout environment always;
+      inherit phase;
+      node = name;
+      # The system this deployment activates: a changed system re-runs the hook.
+      system = builtins.unsafeDiscardStringContext config.system.build.toplevel.outPath;
+      targetHost = if d.targetHost == null then name else d.targetHost;
+      inherit (d) targetPort targetUser sshOptions hostKey;
+    } // lib.optionalAttrs (phase == "postActivate") {
+      watch."node.${name}" = { "$ref" = "node.${name}"; };
+    };
+    beforeSystem = phase == "preActivate";
+    dependsOn = lib.optional (phase == "postActivate") "@system";
+  };
+in
+{
+  options.deployment.hooks = {
+    preActivate = mkOption {
+      type = hookType "preActivate";
+      default = null;
+      description = ''
+        A command run before this node is activated, whenever its system changes (or on every
+        apply with `always`). If it fails, this node is not activated and keeps its current system;
+        other nodes go on. Its environment has FLEET_NODE, FLEET_RESOURCE, FLEET_ACTION,
+        FLEET_PHASE=preActivate and FLEET_SYSTEM (the system about to be activated).
+      '';
+    };
+    postActivate = mkOption {
+      type = hookType "postActivate";
+      default = null;
+      description = ''
+        A command run after this node was activated, whenever it was redeployed (or on every apply
+        with `always`). If it fails, the node is marked failed and the failure is reported. Its
+        environment has the node system's outputs, e.g. FLEET_OUT_NODE_<NAME>_SYSTEMPATH, and all of
+        them as FLEET_OUTPUTS_JSON.
+      '';
+    };
+  };
+
+  config.deployment.resources = lib.mkMerge [
+    (lib.mkIf (d.hooks.preActivate != null) { "hook.preActivate" = hookResource "preActivate" d.hooks.preActivate; })
+    (lib.mkIf (d.hooks.postActivate != null) { "hook.postActivate" = hookResource "postActivate" d.hooks.postActivate; })
+  ];
+}

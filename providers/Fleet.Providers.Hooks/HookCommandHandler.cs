@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Fleet.Processes;
+using Fleet.Protocol;
+using Fleet.Providers.NixOS;
+
+namespace Fleet.Providers.Hooks;
+
+/// <summary>
+/// `hook.command`: a command run when its inputs change (including the outputs of the resources
+/// it watches), or on every apply with `always`. Output lines stream as `log` notifications; a
+/// non-zero exit or a timeout fails the resource quoting the last lines. Delete undoes nothing.
+/// </summary>
+public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
+{
+    private const int TailLines = 10;
+
+    private static readonly JsonElement s_inputs = Parse("""
+        {"type":"object",
+         "properties":{
+           "argv":{"type":"array","minItems":1,"items":{"type":"string"}},
+           "script":{"type":"string"},
+           "on":{"enum":["local","node"]},
+           "targetHost":{"type":["string","null"]},"targetPort":{"type":["integer","null"]},"targetUser":{"type":"string"},
+           "sshOptions":{"type":"array","items":{"type":"string"}},"hostKey":{"type":["string","null"]},
+           "timeout":{"type":"number","exclusiveMinimum":0},
+           "environment":{"type":"object"},
+           "watch":{"type":"object"},
+           "always":{"type":"boolean"},
+           "node":{"type":["string","null"]},"phase":{"type":["string","null"]},"system":{"type":["string","null"]}},
+         "examples":[{"argv":["true"]}]}
+        """);
+
+    private static readonly JsonElement s_outputs = Parse("""
+        {"type":"object","required":["exitCode"],
+         "properties":{"exitCode":{"type":"integer"},"ranAt":{"type":"string"},"output":{"type":"string"}}}
+        """);
+
+    private readonly SshConnections _ssh = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _deleted = new(StringComparer.Ordinal);
+    private readonly HookExecution _execution;
+
+    public HookCommandHandler()
+    {
+        _execution = new HookExecution(new ProcessRunner(), _ssh);
+    }
+
+    public override string Type => "hook.command";
+
+    public override JsonElement InputSchema => s_inputs;
+
+    public override JsonElement OutputSchema => s_outputs;
+
+    public override Task<ValidateResult> ValidateAsync(ValidateParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(new ValidateResult(HookInputs.Problems(request.Inputs)));
+    }
+
+    public override async Task<PlanResult> PlanAsync(PlanParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var plan = await base.PlanAsync(request, call, cancellationToken).ConfigureAwait(false);
+        var always = request.DesiredInputs.TryGetProperty("always", out var a) && a.ValueKind == JsonValueKind.True;
+        return plan.Action == PlanAction.Noop && always
+            ? new PlanResult(PlanAction.Update, ["always"], ["ranAt", "output", "exitCode"], "runs on every apply")
+            : plan;
+    }
+
+    public override Task<ApplyResult> CreateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
+        RunAsync(request, call, "create", cancellationToken);
+
+    public override Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
+        RunAsync(request, call, "update", cancellationToken);
+
+    /// <summary>A hook leaves nothing behind to look at: it exists until deleted.</summary>
+    public override Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(_deleted.ContainsKey(request.Id) ? new ReadResult(false, null, null) : new ReadResult(true, request.Inputs, request.Outputs));
+    }
+
+    public override async Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        _deleted[request.Id] = 0;
+        await call.LogAsync("info", "a hook has nothing to undo; it is forgotten", cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await _ssh.DisposeAsync().ConfigureAwait(false);
+
+    private async Task<ApplyResult> RunAsync(ApplyParams request, ProviderCall call, string action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        var inputs = HookInputs.Parse(request.Inputs);
+        _deleted.TryRemove(request.Id, out _);
+        var name = inputs.Describe(request.Id);
+        var tail = new Queue<string>();
+        var gate = new Lock();
+        var ranAt = DateTimeOffset.UtcNow;
+        await call.ProgressAsync(inputs.OnNode ? $"running on {inputs.Target}" : "running locally", null, cancellationToken).ConfigureAwait(false);
+
+        int exitCode;
+        try
+        {
+            exitCode = await _execution.RunAsync(inputs, HookEnvironment.For(request.Id, action, inputs), line =>
+            {
+                lock (gate)
+                {
+                    tail.Enqueue(line);
+                    if (tail.Count > TailLines)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+
+                _ = call.LogAsync("info", line, CancellationToken.None);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw Failure($"{name} {e.Message}", tail, gate);
+        }
+        catch (ProcessFailedException e)
+        {
+            throw Failure($"{name} could not start: {e.Message}", tail, gate);
+        }
+
+        if (inputs.OnNode && exitCode == 124)
+        {
+            throw Failure($"{name} timed out after {inputs.Timeout.TotalSeconds:0.#} s", tail, gate);
+        }
+
+        if (exitCode != 0)
+        {
+            var where = inputs.OnNode && exitCode == 255 ? $" (or SSH to {inputs.Target} failed)" : "";
+            throw Failure($"{name} failed with exit code {exitCode}{where}", tail, gate);
+        }
+
+        return new ApplyResult(Outputs(exitCode, ranAt, Joined(tail, gate)));
+    }
+
+    private static ResourceFailedException Failure(string message, Queue<string> tail, Lock gate)
+    {
+        var lines = Joined(tail, gate);
+        return new ResourceFailedException(lines.Length == 0 ? message : $"{message}; its last lines:\n  {lines.Replace("\n", "\n  ", StringComparison.Ordinal)}");
+    }
+
+    private static string Joined(Queue<string> tail, Lock gate)
+    {
+        lock (gate)
+        {
+            return string.Join('\n', tail);
+        }
+    }
+
+    private static JsonElement Outputs(int exitCode, DateTimeOffset ranAt, string output)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("exitCode", exitCode);
+            writer.WriteString("ranAt", ranAt.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("output", output);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonElement Parse(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}
