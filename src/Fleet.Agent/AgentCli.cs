@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fleet.Agent.Activation;
 using Fleet.Agent.Daemon;
 using Fleet.Agent.Health;
+using Fleet.Agent.Secrets;
 
 namespace Fleet.Agent;
 
@@ -23,10 +24,14 @@ public static class AgentCli
           status [--json]
           check --health-checks FILE|- [--health-timeout S] [--json]
           daemon [--socket PATH] [--http ADDRESS:PORT] [--interval S] [--health-checks FILE]
+          write-secret --dest PATH [--owner U] [--group G] [--mode 0400] [--salt S] [--allow-pending-owner]
+                       (content on stdin)
+          secret-status --dest PATH [--salt S]
+          remove-secret --dest PATH
           version
         """;
 
-    private static readonly HashSet<string> s_flags = ["json", "no-magic-rollback", "no-rollback-on-health-failure"];
+    private static readonly HashSet<string> s_flags = ["json", "no-magic-rollback", "no-rollback-on-health-failure", "allow-pending-owner"];
 
     public static async Task<int> RunAsync(string[] args, AgentPaths? paths = null)
     {
@@ -52,6 +57,12 @@ public static class AgentCli
             }
 
             return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && args[0].Contains("secret", StringComparison.Ordinal))
+        {
+            // Messages name paths and errno only; the content is never in them.
+            Console.Error.WriteLine($"fleet-agent: {e.Message}");
+            return ExitCodes.Failed;
         }
         catch (ActivationBusyException e)
         {
@@ -103,12 +114,49 @@ public static class AgentCli
             case "daemon":
                 a.Allow("socket", "http", "interval", "health-checks");
                 return await DaemonAsync(a, files, cancellationToken).ConfigureAwait(false);
+            case "write-secret" or "secret-status" or "remove-secret":
+                return OperatingSystem.IsLinux()
+                    ? await SecretAsync(a, files, cancellationToken).ConfigureAwait(false)
+                    : throw new UsageException($"{a.Command} works on Linux only");
             case "help" or "--help" or "-h":
                 Console.WriteLine(Usage);
                 return ExitCodes.Ok;
             default:
                 throw new UsageException($"unknown command '{a.Command}'\n{Usage}");
         }
+    }
+
+    /// <summary>write-secret, secret-status, remove-secret: the content only ever comes from stdin.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static async Task<int> SecretAsync(AgentArguments a, AgentFiles files, CancellationToken cancellationToken)
+    {
+        var secrets = new SecretFiles(files);
+        SecretStatus result;
+        switch (a.Command)
+        {
+            case "write-secret":
+                a.Allow("dest", "owner", "group", "mode", "salt", "allow-pending-owner");
+                await using (var input = Console.OpenStandardInput())
+                {
+                    result = await secrets.WriteAsync(
+                        a.Require("dest"), a.Get("owner") ?? "root", a.Get("group") ?? "root", a.Get("mode") ?? "0400", a.Get("salt") ?? "",
+                        a.Has("allow-pending-owner"), input, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case "secret-status":
+                a.Allow("dest", "salt");
+                result = await secrets.StatusAsync(a.Require("dest"), a.Get("salt") ?? "", cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                a.Allow("dest");
+                secrets.Remove(a.Require("dest"));
+                result = new SecretStatus(false);
+                break;
+        }
+
+        Console.WriteLine(JsonSerializer.Serialize(result, AgentJsonContext.Default.SecretStatus));
+        return ExitCodes.Ok;
     }
 
     private static int Status(AgentFiles files, bool json)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Fleet.Agent.Activation;
 using Fleet.Agent.Health;
+using Fleet.Agent.Secrets;
 
 namespace Fleet.Agent;
 
@@ -17,6 +18,8 @@ namespace Fleet.Agent;
 [JsonSerializable(typeof(ActiveActivation))]
 [JsonSerializable(typeof(ActivationEvent))]
 [JsonSerializable(typeof(StatusReport))]
+[JsonSerializable(typeof(SecretStatus))]
+[JsonSerializable(typeof(PendingOwner[]))]
 public sealed partial class AgentJsonContext : JsonSerializerContext
 {
 }

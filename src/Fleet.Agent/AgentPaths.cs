@@ -23,6 +23,9 @@ public sealed record AgentPaths(string Root)
 
     public string HealthFile => Path.Combine(StateDirectory, "health.json");
 
+    /// <summary>Secrets whose owner or group the next activation creates (see Secrets/PendingOwners).</summary>
+    public string PendingOwnersFile => Path.Combine(StateDirectory, "pending-owners.json");
+
     public string CurrentSystemLink => Combine("run/current-system");
 
     public string DefaultProfile => Combine("nix/var/nix/profiles/system");

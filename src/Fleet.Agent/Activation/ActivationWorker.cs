@@ -106,6 +106,15 @@ public sealed class ActivationWorker
                 : await RollBackAsync(Outcomes.RolledBackSwitch, ExitCodes.SwitchFailedRolledBack, why, cancellationToken).ConfigureAwait(false);
         }
 
+        if (_request.ChangesRunningSystem)
+        {
+            // Secrets uploaded before this activation created their owner get it now.
+            foreach (var line in new Secrets.PendingOwners(_files.Paths).Apply())
+            {
+                Emit(new ActivationEvent("output") { Stream = "agent", Line = line });
+            }
+        }
+
         if (_request.ChangesRunningSystem && checks.Length > 0)
         {
             Stage("health-checks");

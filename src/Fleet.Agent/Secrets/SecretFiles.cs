@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Fleet.Agent.Secrets;
+
+/// <summary>
+/// Secret files on the node (`write-secret`, `secret-status`, `remove-secret`). The content comes
+/// from standard input and only ever goes to the destination: it is written to a temporary file
+/// in the destination's directory that already has its owner and mode (so it is never readable
+/// by anyone else, not even for a moment), fsynced, then renamed into place.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SecretFiles
+{
+    private readonly AgentFiles _files;
+
+    public SecretFiles(AgentFiles files)
+    {
+        _files = files;
+    }
+
+    public async Task<SecretStatus> WriteAsync(string destination, string owner, string group, string modeText, string salt, bool allowPendingOwner, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        CheckDestination(destination);
+        var mode = ParseMode(modeText);
+        var accounts = AccountDatabase.Read(_files.Paths);
+        var uid = accounts.UserId(owner);
+        var gid = accounts.GroupId(group);
+        var pending = uid is null || gid is null;
+        if (pending && !allowPendingOwner)
+        {
+            throw new UsageException($"{(uid is null ? $"user '{owner}'" : $"group '{group}'")} does not exist on this node");
+        }
+
+        var directory = Path.GetDirectoryName(destination)!;
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(destination)}.fleet-{Environment.ProcessId}.tmp");
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(salt));
+        try
+        {
+            // Owner and mode first, content after: the file is 0600 root from its creation.
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            };
+            await using (var stream = new FileStream(temporary, options))
+            {
+                FileOwnership.Change(temporary, uid ?? 0, gid ?? 0);
+                File.SetUnixFileMode(temporary, mode);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                CryptographicOperations.ZeroMemory(buffer);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, destination, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        var pendingOwners = new PendingOwners(_files.Paths);
+        pendingOwners.Set(destination, pending ? new PendingOwner(destination, owner, group) : null);
+        return new SecretStatus(true)
+        {
+            Owner = owner,
+            Group = group,
+            Mode = FormatMode(mode),
+            Digest = Convert.ToHexStringLower(sha.GetHashAndReset()),
+            PendingOwner = pending,
+        };
+    }
+
+    public async Task<SecretStatus> StatusAsync(string destination, string salt, CancellationToken cancellationToken)
+    {
+        CheckDestination(destination);
+        if (!File.Exists(destination))
+        {
+            return new SecretStatus(false);
+        }
+
+        var (uid, gid) = FileOwnership.Read(destination);
+        var accounts = AccountDatabase.Read(_files.Paths);
+        var pending = new PendingOwners(_files.Paths).Get(destination);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(salt));
+        await using (var stream = File.OpenRead(destination))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+            }
+
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+
+        return new SecretStatus(true)
+        {
+            // A pending owner is reported as wanted: it is not drift, `activate` will set it.
+            Owner = pending?.Owner ?? accounts.UserName(uid),
+            Group = pending?.Group ?? accounts.GroupName(gid),
+            Mode = FormatMode(File.GetUnixFileMode(destination)),
+            Digest = Convert.ToHexStringLower(sha.GetHashAndReset()),
+            PendingOwner = pending is not null,
+        };
+    }
+
+    public bool Remove(string destination)
+    {
+        CheckDestination(destination);
+        new PendingOwners(_files.Paths).Set(destination, null);
+        if (!File.Exists(destination))
+        {
+            return false;
+        }
+
+        File.Delete(destination);
+        return true;
+    }
+
+    public static UnixFileMode ParseMode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length is >= 3 and <= 4 && text.All(c => c is >= '0' and <= '7')
+            ? (UnixFileMode)Convert.ToInt32(text, 8)
+            : throw new UsageException($"--mode wants an octal mode like 0400, not '{text}'");
+    }
+
+    public static string FormatMode(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
+    private static void CheckDestination(string destination)
+    {
+        if (!Path.IsPathFullyQualified(destination) || destination.EndsWith('/') || destination.Contains("/../", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--dest wants an absolute file path, not '{destination}'");
+        }
+    }
+}
