@@ -33,6 +33,11 @@ internal static class ApplyCommand
 
     public static Option<bool> Plain { get; } = new("--plain") { Description = "Plain progress lines instead of the live view" };
 
+    public static Option<bool> AskSudoPassword { get; } = new("--ask-sudo-password")
+    {
+        Description = "Ask once for the sudo password of non-root target users (first deployment, before the deploy user's rule exists)",
+    };
+
     public static Command Create()
     {
         var command = new Command("apply", "Make the fleet match its configuration");
@@ -43,6 +48,7 @@ internal static class ApplyCommand
         command.Options.Add(Reboot);
         command.Options.Add(TrustOnFirstUse);
         command.Options.Add(Plain);
+        command.Options.Add(AskSudoPassword);
         command.Options.Add(FleetOptions.Json);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken)));
         return command;
@@ -67,9 +73,10 @@ internal static class ApplyCommand
             Environment.SetEnvironmentVariable("FLEET_SSH_ACCEPT_NEW", "1");
         }
 
+        var credentials = parse.GetValue(AskSudoPassword) ? new Fleet.Protocol.CredentialsParams(SudoPasswordPrompt.Ask()) : null;
         using var interruption = new Interruption();
         var json = parse.GetValue(FleetOptions.Json);
-        await using var session = await FleetSession.OpenAsync(parse, cancellationToken, Overrides(parse)).ConfigureAwait(false);
+        await using var session = await FleetSession.OpenAsync(parse, cancellationToken, Overrides(parse), credentials).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
         if (stateLock.RecoveredFrom is { } stale)
         {
@@ -84,16 +91,27 @@ internal static class ApplyCommand
 
         if (!plan.HasChanges)
         {
-            PrintSummary(new ApplyReport(ImmutableSortedDictionary<string, StepOutcome>.Empty, ImmutableSortedDictionary<string, string>.Empty), plan, json);
+            PrintSummary(new ApplyReport(ImmutableSortedDictionary<string, StepOutcome>.Empty, ImmutableSortedDictionary<string, string>.Empty), plan, json, RunProgress.Start([]));
             return plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
         }
 
         var runId = await session.State.BeginRunAsync("apply", string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cancellationToken).ConfigureAwait(false);
         var observer = Observer(parse, json, plan);
+        var progress = RunProgress.Start([]);
+        var progressGate = new Lock();
         ApplyReport report;
         await using (observer.ConfigureAwait(false))
         {
-            void Publish(FleetEvent e) => observer.OnEvent(e);
+            void Publish(FleetEvent e)
+            {
+                lock (progressGate)
+                {
+                    progress = progress.Apply(e);
+                }
+
+                observer.OnEvent(e);
+            }
+
             session.Providers.Log += (_, log) => Publish(FleetEvent.Now(FleetEventKind.Log) with { Resource = log.Resource, Level = log.Level, Text = log.Text });
             session.Providers.Progress += (_, p) => Publish(FleetEvent.Now(FleetEventKind.Progress) with { Resource = p.Resource, Stage = p.Stage, Fraction = p.Fraction });
             Publish(FleetEvent.Now(FleetEventKind.RunStarted) with { Text = plan.Summary });
@@ -104,7 +122,7 @@ internal static class ApplyCommand
             await session.State.FinishRunAsync(runId, outcome, CancellationToken.None).ConfigureAwait(false);
         }
 
-        PrintSummary(report, plan, json);
+        PrintSummary(report, plan, json, progress);
         return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded && plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
     }
 
@@ -164,7 +182,8 @@ internal static class ApplyCommand
         return new LiveProgressDisplay(console, RunProgress.Start(plan.Changes.Where(c => c.IsChange).Select(c => new ResourceRow(c.Id, c.Node, c.Action.ToString().ToLowerInvariant()))));
     }
 
-    private static void PrintSummary(ApplyReport report, Plan plan, bool json)
+    /// <summary>The summary: counts, then every failure with its message and its last log lines.</summary>
+    private static void PrintSummary(ApplyReport report, Plan plan, bool json, RunProgress progress)
     {
         var changed = plan.Changes.Where(c => c.IsChange).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var counts = report.Outcomes.Where(o => changed.Contains(o.Key)).GroupBy(o => o.Value).ToDictionary(g => g.Key, g => g.Count());
@@ -177,6 +196,11 @@ internal static class ApplyCommand
         foreach (var (id, error) in report.Errors.Concat(plan.Failures).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  failed {id}: {error}");
+            var lines = progress.Rows.TryGetValue(id, out var row) ? row.Tail.Where(l => l != error).TakeLast(5).ToList() : [];
+            foreach (var logLine in lines)
+            {
+                output.WriteLine($"      | {logLine}");
+            }
         }
 
         foreach (var id in plan.Skipped)
