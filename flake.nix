@@ -1,0 +1,62 @@
+{
+  description = "fleet: deploy and keep fleets of NixOS machines";
+
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+
+  outputs = { self, nixpkgs }:
+    let
+      systems = [ "x86_64-linux" "aarch64-linux" ];
+      forAll = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
+    in
+    {
+      # The fleet module system, for use inside other module trees (flake-parts and the like):
+      #   fleet.lib.evalFleet { pkgs = ...; modules = [ ./fleet.nix ]; }.resourceGraph
+      lib = {
+        evalFleet = { pkgs, modules, specialArgs ? { } }:
+          import ./nix-modules/fleet/lib.nix { inherit pkgs modules specialArgs; nixpkgsPath = pkgs.path; };
+        fleetModule = ./nix-modules/fleet/module.nix;
+      };
+
+      nixosModules = {
+        # deployment.* options, for configurations evaluated outside fleet ("cooked" nodes).
+        deployment = ./nix-modules/fleet/deployment.nix;
+        fleet-agent = ./nix-modules/nixos/agent.nix;
+        deploy-user = ./nix-modules/nixos/deploy-user.nix;
+      };
+
+      packages = forAll (pkgs:
+        let
+          dotnet = {
+            dotnet-sdk = pkgs.dotnetCorePackages.sdk_10_0;
+            dotnet-runtime = pkgs.dotnetCorePackages.runtime_10_0;
+            nugetDeps = ./nix/deps.json; # script/nix-deps writes it
+          };
+          fleet-agent = pkgs.buildDotnetModule (dotnet // {
+            pname = "fleet-agent";
+            version = "0.1.0";
+            src = ./.;
+            projectFile = "src/Fleet.Agent/Fleet.Agent.csproj";
+            # NativeAOT: one file that needs no .NET runtime on the node.
+            nativeBuildInputs = [ pkgs.clang pkgs.lld ];
+            dotnetFlags = [ "-p:PublishAot=true" ];
+            selfContainedBuild = true;
+            executables = [ "fleet-agent" ];
+          });
+          fleet = pkgs.buildDotnetModule (dotnet // {
+            pname = "fleet";
+            version = "0.1.0";
+            src = ./.;
+            projectFile = "src/Fleet.Cli/Fleet.Cli.csproj";
+            executables = [ "fleet" ];
+            makeWrapperArgs = [
+              "--set-default" "FLEET_AGENT" "${fleet-agent}/bin/fleet-agent"
+              "--prefix" "PATH" ":" (pkgs.lib.makeBinPath [ pkgs.nix pkgs.openssh pkgs.python3 ])
+            ];
+          });
+        in
+        {
+          inherit fleet fleet-agent;
+          default = fleet;
+        });
+    };
+}
