@@ -21,12 +21,16 @@ internal sealed class FleetSession : IAsyncDisposable
 
     public ProviderRegistry Providers { get; }
 
-    public static async Task<FleetSession> OpenAsync(ParseResult parse, CancellationToken cancellationToken, Func<ResourceGraph, ResourceGraph>? adjust = null)
+    public static async Task<FleetSession> OpenAsync(
+        ParseResult parse,
+        CancellationToken cancellationToken,
+        Func<ResourceGraph, ResourceGraph>? adjust = null,
+        Fleet.Protocol.CredentialsParams? credentials = null)
     {
         var evaluated = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
         var graph = adjust is null ? evaluated : adjust(evaluated);
         var state = await StateStore.OpenAsync(FleetOptions.StatePath(parse), cancellationToken).ConfigureAwait(false);
-        var providers = new ProviderRegistry(graph.Providers, FleetOptions.Runner(parse));
+        var providers = new ProviderRegistry(graph.Providers, FleetOptions.Runner(parse)) { Credentials = credentials ?? Fleet.Protocol.CredentialsParams.None };
         return new FleetSession(graph, state, providers);
     }
 

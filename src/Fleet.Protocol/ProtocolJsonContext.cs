@@ -26,6 +26,7 @@ namespace Fleet.Protocol;
 [JsonSerializable(typeof(LogParams))]
 [JsonSerializable(typeof(ProgressParams))]
 [JsonSerializable(typeof(CancelParams))]
+[JsonSerializable(typeof(CredentialsParams))]
 [JsonSerializable(typeof(JsonRpcError))]
 [JsonSerializable(typeof(ResourceFailureData))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]

@@ -15,6 +15,7 @@ public static class ProtocolMethods
     public const string Delete = "delete";
     public const string Shutdown = "shutdown";
     public const string Cancel = "$/cancel";
+    public const string Credentials = "$/credentials";
     public const string Log = "log";
     public const string Progress = "progress";
 }

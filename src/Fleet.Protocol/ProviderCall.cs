@@ -7,13 +7,17 @@ public sealed class ProviderCall
 {
     private readonly JsonRpcLineWriter _writer;
 
-    internal ProviderCall(JsonRpcLineWriter writer, string resource)
+    internal ProviderCall(JsonRpcLineWriter writer, string resource, CredentialsParams? credentials = null)
     {
         _writer = writer;
         Resource = resource;
+        Credentials = credentials ?? CredentialsParams.None;
     }
 
     public string Resource { get; }
+
+    /// <summary>What the engine sent in `$/credentials` before this call (nothing when it sent none).</summary>
+    public CredentialsParams Credentials { get; }
 
     public Task LogAsync(string level, string text, CancellationToken cancellationToken) =>
         _writer.WriteAsync(

@@ -6,7 +6,8 @@ namespace Fleet.Protocol;
 
 /// <summary>
 /// Runs a provider over stdin/stdout: answers `initialize`, dispatches resource calls to their
-/// <see cref="ResourceHandler"/> concurrently, maps `$/cancel` to the call's token, and ends on
+/// <see cref="ResourceHandler"/> concurrently, maps `$/cancel` to the call's token, keeps what
+/// `$/credentials` sent for later calls (<see cref="ProviderCall.Credentials"/>), and ends on
 /// `shutdown` or end of input. Handler failures become JSON-RPC errors; the loop keeps going.
 /// </summary>
 public sealed class ProviderServer
@@ -14,6 +15,7 @@ public sealed class ProviderServer
     private readonly ProviderDefinition _definition;
     private readonly Dictionary<string, ResourceHandler> _handlers;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
+    private volatile CredentialsParams _credentials = CredentialsParams.None;
 
     public ProviderServer(ProviderDefinition definition)
     {
@@ -59,6 +61,20 @@ public sealed class ProviderServer
 
                 if (message.IsNotification)
                 {
+                    if (message.Method == ProtocolMethods.Credentials && message.Params is { ValueKind: JsonValueKind.Object } c)
+                    {
+                        try
+                        {
+                            _credentials = c.Deserialize(ProtocolJsonContext.Default.CredentialsParams) ?? CredentialsParams.None;
+                        }
+                        catch (JsonException)
+                        {
+                            // A malformed notification has no answer; the provider runs without credentials.
+                        }
+
+                        continue;
+                    }
+
                     if (message.Method == ProtocolMethods.Cancel
                         && message.Params is { } p
                         && p.ValueKind == JsonValueKind.Object
@@ -164,37 +180,37 @@ public sealed class ProviderServer
             case ProtocolMethods.Validate:
                 {
                     var p = Read(request, context.ValidateParams);
-                    return Write(await Handler(p.Type).ValidateAsync(p, new ProviderCall(writer, p.Id), cancellationToken).ConfigureAwait(false), context.ValidateResult);
+                    return Write(await Handler(p.Type).ValidateAsync(p, new ProviderCall(writer, p.Id, _credentials), cancellationToken).ConfigureAwait(false), context.ValidateResult);
                 }
 
             case ProtocolMethods.Plan:
                 {
                     var p = Read(request, context.PlanParams);
-                    return Write(await Handler(p.Type).PlanAsync(p, new ProviderCall(writer, p.Id), cancellationToken).ConfigureAwait(false), context.PlanResult);
+                    return Write(await Handler(p.Type).PlanAsync(p, new ProviderCall(writer, p.Id, _credentials), cancellationToken).ConfigureAwait(false), context.PlanResult);
                 }
 
             case ProtocolMethods.Create:
                 {
                     var p = Read(request, context.ApplyParams);
-                    return Write(await Handler(p.Type).CreateAsync(p, new ProviderCall(writer, p.Id), cancellationToken).ConfigureAwait(false), context.ApplyResult);
+                    return Write(await Handler(p.Type).CreateAsync(p, new ProviderCall(writer, p.Id, _credentials), cancellationToken).ConfigureAwait(false), context.ApplyResult);
                 }
 
             case ProtocolMethods.Update:
                 {
                     var p = Read(request, context.ApplyParams);
-                    return Write(await Handler(p.Type).UpdateAsync(p, new ProviderCall(writer, p.Id), cancellationToken).ConfigureAwait(false), context.ApplyResult);
+                    return Write(await Handler(p.Type).UpdateAsync(p, new ProviderCall(writer, p.Id, _credentials), cancellationToken).ConfigureAwait(false), context.ApplyResult);
                 }
 
             case ProtocolMethods.Read:
                 {
                     var p = Read(request, context.ReadParams);
-                    return Write(await Handler(p.Type).ReadAsync(p, new ProviderCall(writer, p.Id), cancellationToken).ConfigureAwait(false), context.ReadResult);
+                    return Write(await Handler(p.Type).ReadAsync(p, new ProviderCall(writer, p.Id, _credentials), cancellationToken).ConfigureAwait(false), context.ReadResult);
                 }
 
             case ProtocolMethods.Delete:
                 {
                     var p = Read(request, context.DeleteParams);
-                    await Handler(p.Type).DeleteAsync(p, new ProviderCall(writer, p.Id), cancellationToken).ConfigureAwait(false);
+                    await Handler(p.Type).DeleteAsync(p, new ProviderCall(writer, p.Id, _credentials), cancellationToken).ConfigureAwait(false);
                     return Write(new DeleteResult(), context.DeleteResult);
                 }
 

@@ -59,8 +59,12 @@ public sealed class ProviderClient : IAsyncDisposable
     /// <summary>Why the provider can no longer be used, or null while it is healthy.</summary>
     public string? Fault => _fault;
 
-    /// <summary>Starts the provider's process and runs `initialize`.</summary>
-    public static async Task<ProviderClient> StartAsync(ProviderDeclaration declaration, ProcessRunner runner, CancellationToken cancellationToken)
+    /// <summary>Starts the provider's process, runs `initialize`, then sends `$/credentials` when there are any.</summary>
+    public static async Task<ProviderClient> StartAsync(
+        ProviderDeclaration declaration,
+        ProcessRunner runner,
+        CancellationToken cancellationToken,
+        CredentialsParams? credentials = null)
     {
         ArgumentNullException.ThrowIfNull(declaration);
         ArgumentNullException.ThrowIfNull(runner);
@@ -99,6 +103,14 @@ public sealed class ProviderClient : IAsyncDisposable
                     declaration.Name,
                     null,
                     $"provider `{declaration.Name}` speaks protocol version {client.Info.ProtocolVersion}; this fleet speaks {ProtocolMethods.Version}");
+            }
+
+            if (credentials is { SudoPassword: not null })
+            {
+                // A notification on the provider's stdin: never argv, environment or a log line.
+                await client._writer.WriteAsync(
+                    JsonRpcMessage.Notification(ProtocolMethods.Credentials, JsonSerializer.SerializeToElement(credentials, ProtocolJsonContext.Default.CredentialsParams)),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             return client;

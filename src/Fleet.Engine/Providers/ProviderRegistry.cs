@@ -27,6 +27,9 @@ public sealed class ProviderRegistry : IAsyncDisposable
         _builtInDirectory = builtInDirectory ?? AppContext.BaseDirectory;
     }
 
+    /// <summary>Secrets of this run (the sudo password), sent to each provider as it starts.</summary>
+    public CredentialsParams Credentials { get; init; } = CredentialsParams.None;
+
     /// <summary>Every `log` notification and stderr line of every provider, with the provider's name.</summary>
     public event Action<string, LogParams>? Log;
 
@@ -118,7 +121,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
     private async Task<ProviderClient> StartAsync(string providerName, CancellationToken cancellationToken)
     {
         var declaration = Resolve(providerName);
-        var client = await ProviderClient.StartAsync(declaration, _runner, cancellationToken).ConfigureAwait(false);
+        var client = await ProviderClient.StartAsync(declaration, _runner, cancellationToken, Credentials).ConfigureAwait(false);
         client.Log += log => Log?.Invoke(providerName, log);
         client.Progress += progress => Progress?.Invoke(providerName, progress);
         return client;
