@@ -40,6 +40,7 @@ chmod 0755 /run/sshd
 mount -t tmpfs -o mode=0750,nosuid,nodev tmpfs /run/keys || fail "tmpfs /run/keys"
 if [ -d /dev/shm ]; then mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail "tmpfs /dev/shm"; fi
 hostname "$NODE" || fail "hostname"
+NIX_DAEMON=0; [ -e "$D/nix-daemon" ] && NIX_DAEMON=1   # `testbed up --nix-daemon`; read before hiding
 # Hide the whole testbed directory (other nodes' stores, the deployer key, ...).
 mount -t tmpfs -o mode=0755,size=64k tmpfs "$HIDE" || fail "hide testbed dir"
 cd /
@@ -88,6 +89,34 @@ trap 'want_stop=1' USR2
 trap '' HUP INT TERM PIPE
 
 start_sshd || fail "sshd did not start (see /var/log/sshd.log in the node)"
+
+# --- nix-daemon (only with `testbed up --nix-daemon`) ---------------------------------------
+# Non-root users reach the node's store through it. Like NixOS' nix-daemon.service (whose
+# restartTriggers include nix.conf), it is restarted when /etc/nix/nix.conf changes, so a
+# deployment that adds trusted-users takes effect. Log: /var/log/nix-daemon.log.
+supervise_nix_daemon() {
+    trap - HUP INT TERM PIPE USR1 USR2
+    local sum='' now pid=''
+    while :; do
+        now=$(cksum </etc/nix/nix.conf 2>/dev/null || true)
+        if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null || [ "$now" != "$sum" ]; then
+            if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+            sum=$now
+            nix-daemon </dev/null >>/var/log/nix-daemon.log 2>&1 &
+            pid=$!
+            echo "$(date '+%F %T') nix-daemon started pid=$pid" >>/run/testbed/nix-daemon.log
+            local i
+            for ((i = 0; i < 500; i++)); do [ -S /nix/var/nix/daemon-socket/socket ] && break; sleep 0.01; done
+        fi
+        sleep 0.5
+    done
+}
+if [ "$NIX_DAEMON" = 1 ]; then
+    rm -f /nix/var/nix/daemon-socket/socket
+    supervise_nix_daemon &
+    for ((i = 0; i < 500; i++)); do [ -S /nix/var/nix/daemon-socket/socket ] && break; sleep 0.01; done
+    [ -S /nix/var/nix/daemon-socket/socket ] || fail "nix-daemon did not start (see /var/log/nix-daemon.log in the node)"
+fi
 echo ready >/run/testbed/ready
 
 # A child that never exits, so `wait -n` always has something to wait for.
