@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Fleet.Processes;
+using Fleet.Protocol;
+using Fleet.Providers.NixOS;
+
+namespace Fleet.Providers.Secrets;
+
+/// <summary>
+/// The node side of secrets, over the nixos provider's SSH connections: the agent is copied as a
+/// store path (it holds no secret), then `fleet-agent write-secret` gets the content on its
+/// standard input — never in an argv, never in a store.
+/// </summary>
+public sealed class NodeSecrets
+{
+    private readonly ProcessRunner _runner;
+    private readonly SshConnections _ssh;
+    private readonly AgentBundle _agent;
+    private readonly ConcurrentDictionary<SshTarget, Lazy<Task<string>>> _agentOnNode = new();
+
+    public NodeSecrets(ProcessRunner runner, SshConnections ssh, AgentBundle agent)
+    {
+        _runner = runner;
+        _ssh = ssh;
+        _agent = agent;
+    }
+
+    public async Task<NodeSecret> WriteAsync(SecretInputs inputs, string salt, byte[] content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var agent = await AgentAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
+        List<string> argv =
+        [
+            .. SystemDeployment.Privileged(inputs.Target), agent, "write-secret",
+            "--dest", inputs.Destination, "--owner", inputs.Owner, "--group", inputs.Group, "--mode", inputs.Mode, "--salt", salt,
+        ];
+        if (inputs.BeforeActivation)
+        {
+            argv.Add("--allow-pending-owner");
+        }
+
+        var result = await _runner.RunAsync(_ssh.Command(inputs.Target, argv).WithInput(content), cancellationToken).ConfigureAwait(false);
+        return result.Succeeded
+            ? Parse(result.StandardOutput)
+            : throw Failed($"writing {inputs.Destination} on {inputs.Target.Host}", inputs.Target, result);
+    }
+
+    public async Task<NodeSecret> StatusAsync(SshTarget target, string destination, string salt, CancellationToken cancellationToken)
+    {
+        var agent = await AgentAsync(target, cancellationToken).ConfigureAwait(false);
+        var result = await _runner.RunAsync(
+            _ssh.Command(target, [.. SystemDeployment.Privileged(target), agent, "secret-status", "--dest", destination, "--salt", salt]),
+            cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? Parse(result.StandardOutput) : throw Failed($"reading {destination} on {target.Host}", target, result);
+    }
+
+    public async Task RemoveAsync(SshTarget target, string destination, CancellationToken cancellationToken)
+    {
+        var agent = await AgentAsync(target, cancellationToken).ConfigureAwait(false);
+        var result = await _runner.RunAsync(
+            _ssh.Command(target, [.. SystemDeployment.Privileged(target), agent, "remove-secret", "--dest", destination]),
+            cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw Failed($"removing {destination} from {target.Host}", target, result);
+        }
+    }
+
+    /// <summary>`systemctl try-restart` of units that run now (none before the node's first activation).</summary>
+    public async Task<string?> RestartAsync(SshTarget target, IReadOnlyList<string> units, CancellationToken cancellationToken)
+    {
+        const string Systemctl = "/run/current-system/sw/bin/systemctl";
+        var result = await _runner.RunAsync(
+            _ssh.Command(target, [.. SystemDeployment.Privileged(target), "sh", "-c", $"test -x {Systemctl} || exit 0; exec {Systemctl} try-restart \"$@\"", "sh", .. units]),
+            cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? null : $"restarting {string.Join(", ", units)} exited with code {result.ExitCode}: {Last(result.StandardError)}";
+    }
+
+    /// <summary>The agent's executable on the node, copied there once per run.</summary>
+    private async Task<string> AgentAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        var copy = _agentOnNode.GetOrAdd(target, t => new Lazy<Task<string>>(() => CopyAgentAsync(t, cancellationToken)));
+        try
+        {
+            return await copy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            _agentOnNode.TryRemove(target, out _);
+            throw;
+        }
+    }
+
+    private async Task<string> CopyAgentAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        var agent = await _agent.StorePathAsync(cancellationToken).ConfigureAwait(false);
+        var spec = ProcessSpec.Create("nix-copy-closure", "--to", target.Destination, agent)
+            .WithEnvironment("NIX_SSHOPTS", _ssh.NixSshOptions(target));
+        var result = await _runner.RunAsync(spec, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded
+            ? AgentBundle.Executable(agent)
+            : throw new ResourceFailedException($"copying fleet-agent to {target} failed (exit {result.ExitCode}): {Last(result.StandardError)}");
+    }
+
+    private static NodeSecret Parse(string stdout)
+    {
+        var line = stdout.Split('\n').LastOrDefault(l => l.StartsWith('{'))
+            ?? throw new ResourceFailedException("fleet-agent printed no status");
+        using var document = JsonDocument.Parse(line);
+        var e = document.RootElement;
+        string? Str(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return new NodeSecret(
+            e.GetProperty("exists").GetBoolean(), Str("owner"), Str("group"), Str("mode"), Str("digest"),
+            e.TryGetProperty("pendingOwner", out var p) && p.ValueKind == JsonValueKind.True);
+    }
+
+    private static ResourceFailedException Failed(string what, SshTarget target, ProcessResult result) =>
+        result.ExitCode == 255
+            ? new ResourceFailedException($"{what}: cannot reach {target} over SSH: {Last(result.StandardError)}")
+            : new ResourceFailedException($"{what} failed (fleet-agent exit {result.ExitCode}): {Last(result.StandardError)}");
+
+    private static string Last(string text) =>
+        text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+}

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Fleet.Protocol;
+using Fleet.Providers.NixOS;
+
+namespace Fleet.Providers.Secrets;
+
+/// <summary>
+/// The inputs of a secret.file resource, as nix-modules/fleet/secrets.nix emits them: exactly one
+/// content source (text, file or command), where the file goes, and how to reach its node.
+/// </summary>
+public sealed record SecretInputs(
+    string? Text,
+    string? File,
+    ImmutableArray<string> Command,
+    string Destination,
+    string Owner,
+    string Group,
+    string Mode,
+    bool BeforeActivation,
+    ImmutableArray<string> RestartUnits,
+    SshTarget Target)
+{
+    public static SecretInputs Parse(JsonElement inputs)
+    {
+        try
+        {
+            var command = Strings(inputs, "command");
+            var parsed = new SecretInputs(
+                String(inputs, "text"),
+                String(inputs, "file"),
+                command,
+                String(inputs, "destination") ?? throw new ResourceFailedException("secret.file needs `destination`"),
+                String(inputs, "owner") ?? "root",
+                String(inputs, "group") ?? "root",
+                String(inputs, "mode") ?? "0400",
+                (String(inputs, "upload") ?? "before-activation") == "before-activation",
+                Strings(inputs, "restartUnits"),
+                new SshTarget(
+                    String(inputs, "targetHost") ?? throw new ResourceFailedException("secret.file needs `targetHost`"),
+                    inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
+                    String(inputs, "targetUser") ?? "root",
+                    Strings(inputs, "sshOptions"),
+                    String(inputs, "hostKey")));
+            var sources = (parsed.Text is null ? 0 : 1) + (parsed.File is null ? 0 : 1) + (command.IsEmpty ? 0 : 1);
+            return sources == 1
+                ? parsed
+                : throw new ResourceFailedException($"secret.file wants exactly one of `text`, `file` and `command`, not {sources}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ResourceFailedException($"secret.file inputs are malformed: {e.Message}");
+        }
+    }
+
+    /// <summary>Where the content comes from, for messages (never the content itself).</summary>
+    public string Source => Text is not null ? "text" : File is not null ? $"file {File}" : $"command {Command[0]}";
+
+    private static string? String(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static ImmutableArray<string> Strings(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Select(e => e.GetString()!)] : [];
+}
