@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Fleet.Processes;
 using Fleet.Protocol;
@@ -16,12 +15,14 @@ public sealed class SystemDeployment
     private readonly ProcessRunner _runner;
     private readonly SshConnections _ssh;
     private readonly AgentBundle _agent;
+    private readonly AgentActivation _activation;
 
     public SystemDeployment(ProcessRunner runner, SshConnections ssh, AgentBundle agent)
     {
         _runner = runner;
         _ssh = ssh;
         _agent = agent;
+        _activation = new AgentActivation(runner, ssh);
     }
 
     public async Task<JsonElement> DeployAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
@@ -43,22 +44,7 @@ public sealed class SystemDeployment
         await CopyAsync(target, [system, agent], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
 
         await call.ProgressAsync("activating", null, cancellationToken).ConfigureAwait(false);
-        var activation = await ActivateAsync(inputs, system, agent, call, cancellationToken).ConfigureAwait(false);
-
-        if (activation.PendingId is { } id)
-        {
-            await call.ProgressAsync("confirming", null, cancellationToken).ConfigureAwait(false);
-            var confirm = await _runner.RunAsync(
-                _ssh.Command(target, [.. Privileged(target), AgentBundle.Executable(agent), "confirm", "--id", id], fresh: true),
-                cancellationToken).ConfigureAwait(false);
-            if (!confirm.Succeeded)
-            {
-                throw new ResourceFailedException(
-                    $"activated {system} on {target.Host} but could not confirm over a new SSH connection " +
-                    $"(exit {confirm.ExitCode}: {Last(confirm.StandardError + confirm.StandardOutput)}); " +
-                    $"the node rolls back to {activation.Previous ?? "its previous system"} by itself within {inputs.ConfirmTimeout} s");
-            }
-        }
+        var previous = await _activation.RunAsync(inputs, system, agent, call, cancellationToken).ConfigureAwait(false);
 
         if (inputs.Reboot)
         {
@@ -67,7 +53,7 @@ public sealed class SystemDeployment
 
         var facts = await ReadAsync(target, cancellationToken).ConfigureAwait(false);
         var health = inputs.HealthChecks.GetArrayLength() == 0 ? "no checks" : "passed";
-        return Outputs(inputs.Goal == "boot" ? facts.CurrentSystem ?? system : system, facts.Generation, activation.Previous, DateTimeOffset.UtcNow, health, agent, inputs.Goal == "boot" ? system : null);
+        return Outputs(inputs.Goal == "boot" ? facts.CurrentSystem ?? system : system, facts.Generation, previous, DateTimeOffset.UtcNow, health, agent, inputs.Goal == "boot" ? system : null);
     }
 
     /// <summary>What the node runs now: the current system, the profile's system and generation.</summary>
@@ -120,88 +106,6 @@ public sealed class SystemDeployment
         await RunLoggedAsync(spec, call, "copying", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Activation> ActivateAsync(SystemInputs inputs, string system, string agent, ProviderCall call, CancellationToken cancellationToken)
-    {
-        var argv = new List<string>
-        {
-            AgentBundle.Executable(agent), "activate", "--system", system, "--goal", inputs.Goal,
-            "--health-checks", "-", "--confirm-timeout", inputs.ConfirmTimeoutText, "--json",
-        };
-        if (!inputs.MagicRollback)
-        {
-            argv.Add("--no-magic-rollback");
-        }
-
-        if (!inputs.RollbackOnHealthFailure)
-        {
-            argv.Add("--no-rollback-on-health-failure");
-        }
-
-        var spec = _ssh.Command(inputs.Target, [.. Privileged(inputs.Target), .. argv])
-            .WithInput(Encoding.UTF8.GetBytes(inputs.HealthChecks.GetRawText()));
-        string? pending = null;
-        string? previous = null;
-        string? outcome = null;
-        string? message = null;
-        var tail = new Queue<string>();
-        var result = await _runner.RunAsync(spec, cancellationToken, line =>
-        {
-            if (!TryParse(line, out var e))
-            {
-                Remember(tail, line);
-                _ = call.LogAsync("info", line, CancellationToken.None);
-                return;
-            }
-
-            var kind = Str(e, "event");
-            previous ??= Str(e, "previous");
-            switch (kind)
-            {
-                case "stage":
-                    _ = call.ProgressAsync(Str(e, "stage") ?? "activating", null, CancellationToken.None);
-                    break;
-                case "output":
-                    Remember(tail, Str(e, "line") ?? "");
-                    _ = call.LogAsync("info", Str(e, "line") ?? "", CancellationToken.None);
-                    break;
-                case "check":
-                    var check = e.TryGetProperty("check", out var c) ? c.GetRawText() : "";
-                    Remember(tail, "health check: " + check);
-                    _ = call.LogAsync("info", "health check: " + check, CancellationToken.None);
-                    break;
-                case "awaiting-confirmation":
-                    pending = Str(e, "id");
-                    break;
-                case "finished":
-                    outcome = Str(e, "outcome");
-                    message = Str(e, "message");
-                    break;
-                default:
-                    break;
-            }
-        }, line => Remember(tail, line)).ConfigureAwait(false);
-
-        if (result.ExitCode == 0)
-        {
-            return new Activation(pending, previous);
-        }
-
-        var why = result.ExitCode switch
-        {
-            10 => "switch-to-configuration failed; the node was rolled back",
-            11 => "a health check failed; the node was rolled back",
-            12 => "no confirmation arrived in time; the node was rolled back",
-            13 => "activation failed and there was no previous system to roll back to",
-            14 => "activation failed before switching; nothing changed",
-            15 => "a health check failed; the new system was kept (rollback on health failure is off)",
-            75 => "another activation holds this node's lock",
-            255 => $"cannot reach {inputs.Target} over SSH",
-            _ => $"fleet-agent activate exited with code {result.ExitCode}",
-        };
-        throw new ResourceFailedException(
-            $"{why} ({outcome ?? "no outcome"}{(message is null ? "" : ": " + message)}); last lines:\n  " + string.Join("\n  ", tail));
-    }
-
     private async Task RebootAsync(SshTarget target, string system, ProviderCall call, CancellationToken cancellationToken)
     {
         await call.ProgressAsync("rebooting", null, cancellationToken).ConfigureAwait(false);
@@ -233,7 +137,7 @@ public sealed class SystemDeployment
         var tail = new Queue<string>();
         var result = await _runner.RunAsync(spec, cancellationToken, null, line =>
         {
-            Remember(tail, line);
+            AgentActivation.Remember(tail, line);
             _ = call.LogAsync("info", line, CancellationToken.None);
         }).ConfigureAwait(false);
         return result.Succeeded
@@ -272,43 +176,6 @@ public sealed class SystemDeployment
         return document.RootElement.Clone();
     }
 
-    private static bool TryParse(string line, out JsonElement element)
-    {
-        element = default;
-        if (!line.StartsWith('{'))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            element = document.RootElement.Clone();
-            return element.ValueKind == JsonValueKind.Object && element.TryGetProperty("event", out _);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static void Remember(Queue<string> tail, string line)
-    {
-        lock (tail)
-        {
-            tail.Enqueue(line);
-            while (tail.Count > 15)
-            {
-                tail.Dequeue();
-            }
-        }
-    }
-
-    private static string Last(string text) =>
+    internal static string Last(string text) =>
         text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
-
-    private sealed record Activation(string? PendingId, string? Previous);
 }

@@ -20,6 +20,9 @@ public sealed class TestbedFleet : IAsyncDisposable
         Dir = NewDirectory();
     }
 
+    /// <summary>This machine has no internet: asking cache.nixos.org for substitutes only costs retries.</summary>
+    public static string OfflineNix => "substituters =";
+
     public LocalTestbed Testbed { get; }
 
     /// <summary>The fleet directory the default <see cref="FleetAsync"/> runs in.</summary>
@@ -42,7 +45,8 @@ public sealed class TestbedFleet : IAsyncDisposable
     public ProcessSpec FleetCommand(string dir, params string[] args) =>
         ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
             .WithWorkingDirectory(dir)
-            .WithEnvironment("FLEET_SSH_CONFIG", Testbed.Description.SshConfig);
+            .WithEnvironment("FLEET_SSH_CONFIG", Testbed.Description.SshConfig)
+            .WithEnvironment("NIX_CONFIG", OfflineNix);
 
     public Task<ProcessResult> FleetAsync(params string[] args) => FleetInAsync(Dir, args);
 

@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fleet.Processes;
+using Fleet.Protocol;
+
+namespace Fleet.Providers.NixOS;
+
+/// <summary>
+/// One activation through fleet-agent on a node: `activate` over the node's SSH master, then
+/// `confirm` over a fresh connection (retried until the node's deadline, so one failed connect
+/// does not roll a good system back). If the SSH session drops while the node activates (the
+/// activation restarted sshd or cut the network), the activation goes on there: it is found again
+/// by its id through `status` over fresh connections, then confirmed or reported as rolled back.
+/// </summary>
+public sealed class AgentActivation
+{
+    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
+    private readonly ProcessRunner _runner;
+    private readonly SshConnections _ssh;
+
+    public AgentActivation(ProcessRunner runner, SshConnections ssh)
+    {
+        _runner = runner;
+        _ssh = ssh;
+    }
+
+    /// <summary>Activates `system` and confirms it; returns the system that ran before (null on a first deployment).</summary>
+    public async Task<string?> RunAsync(SystemInputs inputs, string system, string agent, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(call);
+        var id = NewId();
+        var started = await ActivateAsync(inputs, system, agent, id, call, cancellationToken).ConfigureAwait(false);
+        if (started.AwaitingConfirmation)
+        {
+            await call.ProgressAsync("confirming", null, cancellationToken).ConfigureAwait(false);
+            await ConfirmAsync(inputs, system, agent, id, started.Previous, call, cancellationToken).ConfigureAwait(false);
+        }
+
+        return started.Previous;
+    }
+
+    private async Task<Started> ActivateAsync(SystemInputs inputs, string system, string agent, string id, ProviderCall call, CancellationToken cancellationToken)
+    {
+        var argv = new List<string>
+        {
+            AgentBundle.Executable(agent), "activate", "--id", id, "--system", system, "--goal", inputs.Goal,
+            "--health-checks", "-", "--confirm-timeout", inputs.ConfirmTimeoutText, "--json",
+        };
+        if (!inputs.MagicRollback)
+        {
+            argv.Add("--no-magic-rollback");
+        }
+
+        if (!inputs.RollbackOnHealthFailure)
+        {
+            argv.Add("--no-rollback-on-health-failure");
+        }
+
+        var spec = _ssh.Command(inputs.Target, [.. SystemDeployment.Privileged(inputs.Target), .. argv])
+            .WithInput(Encoding.UTF8.GetBytes(inputs.HealthChecks.GetRawText()));
+        var awaiting = false;
+        var finished = false;
+        string? previous = null;
+        string? outcome = null;
+        string? message = null;
+        var tail = new Queue<string>();
+        var result = await _runner.RunAsync(spec, cancellationToken, line =>
+        {
+            if (!TryParse(line, out var e))
+            {
+                Remember(tail, line);
+                _ = call.LogAsync("info", line, CancellationToken.None);
+                return;
+            }
+
+            previous ??= System(Str(e, "previous"));
+            switch (Str(e, "event"))
+            {
+                case "stage":
+                    _ = call.ProgressAsync(Str(e, "stage") ?? "activating", null, CancellationToken.None);
+                    break;
+                case "output":
+                    Remember(tail, Str(e, "line") ?? "");
+                    _ = call.LogAsync("info", Str(e, "line") ?? "", CancellationToken.None);
+                    break;
+                case "check":
+                    var check = e.TryGetProperty("check", out var c) ? c.GetRawText() : "";
+                    Remember(tail, "health check: " + check);
+                    _ = call.LogAsync("info", "health check: " + check, CancellationToken.None);
+                    break;
+                case "awaiting-confirmation":
+                    awaiting = true;
+                    break;
+                case "finished":
+                    finished = true;
+                    outcome = Str(e, "outcome");
+                    message = Str(e, "message");
+                    break;
+                default:
+                    break;
+            }
+        }, line => Remember(tail, line)).ConfigureAwait(false);
+
+        if (result.ExitCode == 0 && (awaiting || finished))
+        {
+            return new Started(awaiting, previous);
+        }
+
+        if (result.ExitCode == 255 && !finished)
+        {
+            // ssh itself failed: before the agent started (nothing happened) or the session dropped
+            // while the node activates. Only the node knows which.
+            await call.LogAsync("warning", $"lost the SSH session to {inputs.Target.Host} during activation {id}; following it over new connections", cancellationToken).ConfigureAwait(false);
+            return await FindAsync(inputs, agent, id, previous, call, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new ResourceFailedException(
+            $"{Why(result.ExitCode, inputs.Target)} ({outcome ?? "no outcome"}{(message is null ? "" : ": " + message)}); last lines:\n  " + string.Join("\n  ", tail));
+    }
+
+    /// <summary>Polls `status` over fresh connections until the activation `id` awaits confirmation or has ended.</summary>
+    private async Task<Started> FindAsync(SystemInputs inputs, string agent, string id, string? previous, ProviderCall call, CancellationToken cancellationToken)
+    {
+        // Health checks and the confirmation wait both happen on the node after the session dropped.
+        var deadline = DateTime.UtcNow.AddSeconds(inputs.ConfirmTimeout + 30);
+        var seen = false;
+        var absent = 0;
+        string? lastError = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await _runner.RunAsync(
+                _ssh.Command(inputs.Target, [.. SystemDeployment.Privileged(inputs.Target), AgentBundle.Executable(agent), "status", "--json"], fresh: true),
+                cancellationToken).ConfigureAwait(false);
+            if (status.Succeeded && TryParseObject(status.StandardOutput, out var report))
+            {
+                if (report.TryGetProperty("lastActivation", out var last) && last.ValueKind == JsonValueKind.Object && Str(last, "id") == id)
+                {
+                    var outcome = Str(last, "outcome");
+                    previous ??= System(Str(last, "previous"));
+                    if (outcome is "confirmed" or "activated")
+                    {
+                        return new Started(false, previous);
+                    }
+
+                    var code = last.TryGetProperty("exitCode", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : 1;
+                    throw new ResourceFailedException($"{Why(code, inputs.Target)} ({outcome}: {Str(last, "message")}); the SSH session dropped during the activation");
+                }
+
+                if (report.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object && Str(pending, "id") == id)
+                {
+                    seen = true;
+                    previous ??= System(Str(pending, "previous"));
+                    if (Str(pending, "state") == "awaiting-confirmation")
+                    {
+                        return new Started(true, previous);
+                    }
+                }
+                else if (!seen && ++absent >= 3)
+                {
+                    // Reachable for a few polls and the activation is neither pending nor recorded: it never started.
+                    throw new ResourceFailedException($"cannot reach {inputs.Target} over SSH to activate (the agent did not start activation {id}); nothing changed");
+                }
+            }
+            else
+            {
+                lastError = SystemDeployment.Last(status.StandardError);
+            }
+
+            await Task.Delay(s_poll, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new ResourceFailedException(
+            $"lost contact with {inputs.Target} during activation {id} and could not reach it again ({lastError}); " +
+            (inputs.MagicRollback ? $"unless it was confirmed, the node rolls back to {previous ?? "its previous system"} by itself" : "its state is unknown"));
+    }
+
+    private async Task ConfirmAsync(SystemInputs inputs, string system, string agent, string id, string? previous, ProviderCall call, CancellationToken cancellationToken)
+    {
+        // The node rolls back at its own deadline; trying a little past ours lets the last answer say so.
+        var deadline = DateTime.UtcNow.AddSeconds(inputs.ConfirmTimeout + 2);
+        while (true)
+        {
+            var confirm = await _runner.RunAsync(
+                _ssh.Command(inputs.Target, [.. SystemDeployment.Privileged(inputs.Target), AgentBundle.Executable(agent), "confirm", "--id", id], fresh: true),
+                cancellationToken).ConfigureAwait(false);
+            var said = SystemDeployment.Last(confirm.StandardError + confirm.StandardOutput);
+            switch (confirm.ExitCode)
+            {
+                case 0:
+                    return;
+                case 4:
+                    throw new ResourceFailedException(
+                        $"activated {system} on {inputs.Target.Host}, but no confirmation reached the node within {inputs.ConfirmTimeout} s " +
+                        $"(did the new system cut the deployer off?); the node rolled back to {previous ?? "its previous system"}: {said}");
+                case 255 when DateTime.UtcNow < deadline:
+                    await call.LogAsync("warning", $"confirming over a new SSH connection failed ({said}); retrying", cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(s_poll, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new ResourceFailedException(
+                        $"activated {system} on {inputs.Target.Host} but could not confirm over a new SSH connection (exit {confirm.ExitCode}: {said}); " +
+                        $"the node rolls back to {previous ?? "its previous system"} by itself within {inputs.ConfirmTimeout} s");
+            }
+        }
+    }
+
+    private static string Why(int exitCode, SshTarget target) => exitCode switch
+    {
+        10 => "switch-to-configuration failed; the node was rolled back",
+        11 => "a health check failed; the node was rolled back",
+        12 => "no confirmation arrived in time; the node was rolled back",
+        13 => "activation failed and there was no previous system to roll back to",
+        14 => "activation failed before switching; nothing changed",
+        15 => "a health check failed; the new system was kept (rollback on health failure is off)",
+        16 => "the activation was rolled back on request (fleet-agent rollback)",
+        75 => "another activation holds this node's lock",
+        255 => $"cannot reach {target} over SSH",
+        _ => $"fleet-agent activate exited with code {exitCode}",
+    };
+
+    /// <summary>A unique activation id the outcome can be found by (the agent allows [A-Za-z0-9._-], 64 at most).</summary>
+    private static string NewId() =>
+        "fleet-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The agent says "none" for no previous system; fleet says null.</summary>
+    private static string? System(string? path) => path is null or "none" ? null : path;
+
+    private static bool TryParse(string line, out JsonElement element) =>
+        TryParseObject(line, out element) && element.TryGetProperty("event", out _);
+
+    private static bool TryParseObject(string text, out JsonElement element)
+    {
+        element = default;
+        if (!text.TrimStart().StartsWith('{'))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            element = document.RootElement.Clone();
+            return element.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    internal static void Remember(Queue<string> tail, string line)
+    {
+        lock (tail)
+        {
+            tail.Enqueue(line);
+            while (tail.Count > 15)
+            {
+                tail.Dequeue();
+            }
+        }
+    }
+
+    private sealed record Started(bool AwaitingConfirmation, string? Previous);
+}
