@@ -1,6 +1,7 @@
 # NixOS module declaring how fleet reaches and deploys a node (`deployment.*`).
 # Imported into every node's evaluation by the fleet module.
-{ lib, name ? null, ... }:
+# It takes no `name` argument, so configurations evaluated outside fleet can import it too.
+{ lib, ... }:
 let
   inherit (lib) mkOption types;
 in
@@ -30,8 +31,8 @@ in
 
     targetHost = mkOption {
       type = types.nullOr types.str;
-      default = name;
-      description = "Host name or address fleet connects to over SSH; defaults to the node's name.";
+      default = null;
+      description = "Host name or address fleet connects to over SSH; null means the node's name.";
     };
     targetPort = mkOption {
       type = types.nullOr types.port;

@@ -4,7 +4,12 @@
 let
   fleet = pkgs.lib.evalModules {
     modules = [ ./module.nix ] ++ modules;
-    specialArgs = { inherit pkgs system; fleetNixpkgsPath = nixpkgsPath; } // specialArgs;
+    specialArgs = {
+      inherit pkgs system;
+      fleetNixpkgsPath = nixpkgsPath;
+      # For "cooked" nodes evaluated by the user: import fleetModules.deployment into them.
+      fleetModules = { deployment = ./deployment.nix; };
+    } // specialArgs;
   };
 in
 {

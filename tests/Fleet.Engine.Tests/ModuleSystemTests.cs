@@ -105,4 +105,32 @@ public sealed class ModuleSystemTests
         Assert.Contains("resource orphan", error.Message, StringComparison.Ordinal);
         Assert.Contains("missing", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_already_evaluated_node_configuration_is_deployed_like_a_raw_one()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("cooked.nix"));
+
+        var cooked = graph.Resources["node.cooked"];
+        Assert.Equal("nixos.system", cooked.Type);
+        Assert.Equal("10.1.2.3", cooked.InputString("targetHost"));
+        Assert.Equal(new[] { "cooked" }, cooked.InputStrings("tags").ToArray());
+        Assert.Contains("nixos-system-cooked", cooked.InputString("drvPath"), StringComparison.Ordinal);
+        Assert.True(graph.Resources.ContainsKey("node.raw"));
+    }
+
+    [Fact]
+    public async Task The_fleet_module_system_evaluates_inside_a_larger_module_tree()
+    {
+        var result = await new Fleet.Processes.ProcessRunner().RunCheckedAsync(
+            Fleet.Processes.ProcessSpec.Create(
+                "nix-instantiate", "--eval", "--strict", "--json", "--read-write-mode", FleetEvaluation.Fixture("embedded.nix"),
+                "--arg", "fleetLib", Path.Combine(FleetPaths.Discover().NixModules, "fleet", "lib.nix"),
+                "--arg", "nixpkgs", RepositoryPaths.NixpkgsStandin),
+            CancellationToken.None);
+
+        using var graph = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
+        var web = graph.RootElement.GetProperty("resources").GetProperty("node.web");
+        Assert.Equal(8443, web.GetProperty("inputs").GetProperty("targetPort").GetInt32());
+    }
 }
