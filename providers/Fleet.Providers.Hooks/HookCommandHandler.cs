@@ -147,7 +147,10 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
     private static ResourceFailedException Failure(string message, Queue<string> tail, Lock gate)
     {
         var lines = Joined(tail, gate);
-        return new ResourceFailedException(lines.Length == 0 ? message : $"{message}; its last lines:\n  {lines.Replace("\n", "\n  ", StringComparison.Ordinal)}");
+        var text = lines.Length == 0 ? message : $"{message}; its last lines:\n  {lines.Replace("\n", "\n  ", StringComparison.Ordinal)}";
+
+        // No diagnostics besides the message: the engine would print the same text twice.
+        return new ResourceFailedException(text, []);
     }
 
     private static string Joined(Queue<string> tail, Lock gate)

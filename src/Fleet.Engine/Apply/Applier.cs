@@ -73,7 +73,43 @@ public sealed class Applier
             await _state.AppendEventAsync(runId, id, outcome == StepOutcome.Skipped ? "skipped" : "not-started", why, CancellationToken.None).ConfigureAwait(false);
         }
 
+        outcomes = await MarkNodesFailedAsync(outcomes, graph, errors, runId).ConfigureAwait(false);
         return new ApplyReport(outcomes, errors.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A node-owned resource that runs after its node's system (`dependsOn` node.NAME, like a
+    /// post-activation hook) and failed leaves the node short of what it declares: the node's
+    /// state row is marked failed (so the next plan retries it) and the report counts it failed.
+    /// </summary>
+    private async Task<ImmutableSortedDictionary<string, StepOutcome>> MarkNodesFailedAsync(
+        ImmutableSortedDictionary<string, StepOutcome> outcomes,
+        Graph.ResourceGraph graph,
+        ConcurrentDictionary<string, string> errors,
+        long runId)
+    {
+        foreach (var id in outcomes.Where(o => o.Value == StepOutcome.Failed).Select(o => o.Key).ToList())
+        {
+            if (graph.Resources.GetValueOrDefault(id) is not { Node: { } node } resource)
+            {
+                continue;
+            }
+
+            var system = $"node.{node}";
+            if (system == id || !resource.DependsOn.Contains(system) || await _state.GetAsync(system, CancellationToken.None).ConfigureAwait(false) is not { } row)
+            {
+                continue;
+            }
+
+            var message = $"marked failed: {id}, which runs after its activation, failed";
+            await _state.PutAsync(row with { Status = ResourceStatus.Failed, UpdatedAt = DateTimeOffset.UtcNow, LastRunId = runId }, CancellationToken.None).ConfigureAwait(false);
+            errors.TryAdd(system, message);
+            outcomes = outcomes.SetItem(system, StepOutcome.Failed);
+            _publish(FleetEvent.Now(FleetEventKind.ResourceFinished) with { Resource = system, Node = node, Outcome = "failed", Text = message });
+            await _state.AppendEventAsync(runId, system, "failed", message, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return outcomes;
     }
 
     private async Task ApplyChangeAsync(
