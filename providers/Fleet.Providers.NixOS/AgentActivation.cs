@@ -18,9 +18,11 @@ public sealed class AgentActivation
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
     private readonly ProcessRunner _runner;
     private readonly SshConnections _ssh;
+    private readonly SudoAccess _sudo;
 
-    public AgentActivation(ProcessRunner runner, SshConnections ssh)
+    public AgentActivation(ProcessRunner runner, SshConnections ssh, SudoAccess sudo)
     {
+        _sudo = sudo;
         _runner = runner;
         _ssh = ssh;
     }
@@ -58,8 +60,9 @@ public sealed class AgentActivation
             argv.Add("--no-rollback-on-health-failure");
         }
 
-        var spec = _ssh.Command(inputs.Target, [.. SystemDeployment.Privileged(inputs.Target), .. argv])
-            .WithInput(Encoding.UTF8.GetBytes(inputs.HealthChecks.GetRawText()));
+        var sudo = _sudo.For(inputs.Target);
+        var spec = sudo.Apply(_ssh.Command(inputs.Target, [.. sudo.Prefix, .. argv])
+            .WithInput(Encoding.UTF8.GetBytes(inputs.HealthChecks.GetRawText())));
         var awaiting = false;
         var finished = false;
         string? previous = null;
@@ -131,7 +134,7 @@ public sealed class AgentActivation
         while (DateTime.UtcNow < deadline)
         {
             var status = await _runner.RunAsync(
-                _ssh.Command(inputs.Target, [.. SystemDeployment.Privileged(inputs.Target), AgentBundle.Executable(agent), "status", "--json"], fresh: true),
+                _sudo.For(inputs.Target).Apply(_ssh.Command(inputs.Target, [.. _sudo.For(inputs.Target).Prefix, AgentBundle.Executable(agent), "status", "--json"], fresh: true)),
                 cancellationToken).ConfigureAwait(false);
             if (status.Succeeded && TryParseObject(status.StandardOutput, out var report))
             {
@@ -183,7 +186,7 @@ public sealed class AgentActivation
         while (true)
         {
             var confirm = await _runner.RunAsync(
-                _ssh.Command(inputs.Target, [.. SystemDeployment.Privileged(inputs.Target), AgentBundle.Executable(agent), "confirm", "--id", id], fresh: true),
+                _sudo.For(inputs.Target).Apply(_ssh.Command(inputs.Target, [.. _sudo.For(inputs.Target).Prefix, AgentBundle.Executable(agent), "confirm", "--id", id], fresh: true)),
                 cancellationToken).ConfigureAwait(false);
             var said = SystemDeployment.Last(confirm.StandardError + confirm.StandardOutput);
             switch (confirm.ExitCode)

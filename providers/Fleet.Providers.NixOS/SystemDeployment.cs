@@ -16,13 +16,15 @@ public sealed class SystemDeployment
     private readonly SshConnections _ssh;
     private readonly AgentBundle _agent;
     private readonly AgentActivation _activation;
+    private readonly SudoAccess _sudo;
 
     public SystemDeployment(ProcessRunner runner, SshConnections ssh, AgentBundle agent)
     {
         _runner = runner;
         _ssh = ssh;
         _agent = agent;
-        _activation = new AgentActivation(runner, ssh);
+        _sudo = new SudoAccess(runner, ssh);
+        _activation = new AgentActivation(runner, ssh, _sudo);
     }
 
     public async Task<JsonElement> DeployAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
@@ -42,6 +44,7 @@ public sealed class SystemDeployment
         var agent = await _agent.StorePathAsync(cancellationToken).ConfigureAwait(false);
         await call.ProgressAsync("copying", null, cancellationToken).ConfigureAwait(false);
         await CopyAsync(target, [system, agent], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
+        await _sudo.ProbeAsync(target, AgentBundle.Executable(agent), call.Credentials, cancellationToken).ConfigureAwait(false);
 
         await call.ProgressAsync("activating", null, cancellationToken).ConfigureAwait(false);
         var previous = await _activation.RunAsync(inputs, system, agent, call, cancellationToken).ConfigureAwait(false);
@@ -95,7 +98,7 @@ public sealed class SystemDeployment
 
         await CopyAsync(inputs.Target, [inputs.DrvPath], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
         var remote = await RunLoggedAsync(
-            _ssh.Command(inputs.Target, [.. Privileged(inputs.Target), "nix-store", "--realise", inputs.DrvPath]), call, "building on target", cancellationToken).ConfigureAwait(false);
+            _ssh.Command(inputs.Target, ["nix-store", "--realise", inputs.DrvPath]), call, "building on target", cancellationToken).ConfigureAwait(false);
         return remote.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
     }
 

@@ -26,12 +26,13 @@ public sealed class LocalTestbed : IAsyncDisposable
     public TestbedNode Node(string name) => Nodes.Single(n => n.Name == name);
 
     /// <summary>Brings up nodes with the given names under a unique testbed name.</summary>
-    public static async Task<LocalTestbed> UpAsync(IEnumerable<string> nodeNames, CancellationToken cancellationToken, string? prefix = null)
+    /// <remarks>`options` are further `testbed up` flags (`--use-pam`, `--nix-daemon`, ...).</remarks>
+    public static async Task<LocalTestbed> UpAsync(IEnumerable<string> nodeNames, CancellationToken cancellationToken, string? prefix = null, IEnumerable<string>? options = null)
     {
         var name = $"{prefix ?? "t"}{Environment.ProcessId % 10000}x{Interlocked.Increment(ref s_counter)}";
         var spec = ProcessSpec.Create(
             RepositoryPaths.TestbedScript,
-            "up", "--name", name, "--node-names", string.Join(',', nodeNames), "--owner-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            ["up", "--name", name, "--node-names", string.Join(',', nodeNames), "--owner-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options ?? []]);
         var result = await new ProcessRunner().RunCheckedAsync(spec, cancellationToken).ConfigureAwait(false);
         var description = JsonSerializer.Deserialize(result.StandardOutput, TestbedJsonContext.Default.TestbedDescription)
             ?? throw new InvalidOperationException("testbed up printed no description");

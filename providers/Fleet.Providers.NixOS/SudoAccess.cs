@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text;
+using Fleet.Processes;
+using Fleet.Protocol;
+
+namespace Fleet.Providers.NixOS;
+
+/// <summary>
+/// How a non-root target user runs the agent as root: `sudo -n` when the node lets it without a
+/// password (services.fleet-deploy-user), else `sudo -S` with the run's password
+/// (`--ask-sudo-password`) written as the first line of the SSH command's stdin — never argv.
+/// Found once per node and run by asking sudo to run `fleet-agent version`, so a node that
+/// needs a password nobody gave, or refuses the one given, fails at once with a clear message
+/// instead of hanging on a prompt. The command is `sudo`, or $FLEET_SUDO.
+/// </summary>
+public sealed class SudoAccess
+{
+    private readonly ProcessRunner _runner;
+    private readonly SshConnections _ssh;
+    private readonly ConcurrentDictionary<string, Lazy<Task<Escalation>>> _found = new(StringComparer.Ordinal);
+
+    public SudoAccess(ProcessRunner runner, SshConnections ssh)
+    {
+        _runner = runner;
+        _ssh = ssh;
+    }
+
+    private static string Sudo => Environment.GetEnvironmentVariable("FLEET_SUDO") is { Length: > 0 } sudo ? sudo : "sudo";
+
+    /// <summary>Finds (once per node) how `agent` runs as root there; throws a clear failure when it cannot.</summary>
+    public Task<Escalation> ProbeAsync(SshTarget target, string agentExecutable, CredentialsParams credentials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(credentials);
+        if (target.IsRoot)
+        {
+            return Task.FromResult(Escalation.None);
+        }
+
+        // One answer per node and run: a refused password is not tried again.
+        return _found.GetOrAdd(target.ToString(), _ => new Lazy<Task<Escalation>>(() => FindAsync(target, agentExecutable, credentials.SudoPassword, cancellationToken))).Value;
+    }
+
+    /// <summary>What was found for this node, or plain `sudo -n` when nothing was probed (root: nothing).</summary>
+    public Escalation For(SshTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.IsRoot ? Escalation.None
+            : _found.TryGetValue(target.ToString(), out var lazy) && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result
+            : Escalation.WithoutPassword;
+    }
+
+    private async Task<Escalation> FindAsync(SshTarget target, string agent, string? password, CancellationToken cancellationToken)
+    {
+        var quiet = await _runner.RunAsync(_ssh.Command(target, [.. Escalation.WithoutPassword.Prefix, agent, "version"]), cancellationToken).ConfigureAwait(false);
+        if (quiet.Succeeded)
+        {
+            return Escalation.WithoutPassword;
+        }
+
+        if (quiet.ExitCode == 255)
+        {
+            throw SystemDeployment.Unreachable(target, quiet);
+        }
+
+        if (!quiet.StandardError.Contains("password is required", StringComparison.Ordinal))
+        {
+            throw new ResourceFailedException($"{target.User} cannot run the fleet agent with sudo on {target.Host}: {Last(quiet.StandardError)}");
+        }
+
+        if (password is null)
+        {
+            throw new ResourceFailedException(
+                $"sudo on {target.Host} needs a password for {target.User}: rerun with --ask-sudo-password, or enable services.fleet-deploy-user on the node");
+        }
+
+        var withPassword = new Escalation([Sudo, "-k", "-S", "-p", "", "--"], password);
+        var tried = await _runner.RunAsync(
+            withPassword.Apply(_ssh.Command(target, [.. withPassword.Prefix, agent, "version"])), cancellationToken).ConfigureAwait(false);
+        if (tried.Succeeded)
+        {
+            return withPassword;
+        }
+
+        if (tried.ExitCode == 255)
+        {
+            throw SystemDeployment.Unreachable(target, tried);
+        }
+
+        var said = Last(tried.StandardError.Replace(password, "***", StringComparison.Ordinal));
+        throw tried.StandardError.Contains("incorrect password", StringComparison.Ordinal) || tried.StandardError.Contains("Sorry, try again", StringComparison.Ordinal)
+            ? new ResourceFailedException($"sudo on {target.Host} did not accept the password given for {target.User} ({said}); rerun with --ask-sudo-password and type it again")
+            : new ResourceFailedException($"{target.User} cannot run the fleet agent with sudo on {target.Host}: {said}");
+    }
+
+    private static string Last(string text) =>
+        text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "(sudo said nothing)";
+
+    /// <summary>The words put before a privileged command, and the password sudo reads first from stdin.</summary>
+    public sealed record Escalation(ImmutableArray<string> Prefix, string? Password)
+    {
+        public static Escalation None { get; } = new([], null);
+
+        public static Escalation WithoutPassword => new([Sudo, "-n", "--"], null);
+
+        /// <summary>The SSH command with the password as the first line of its stdin (before any input it has) and masked.</summary>
+        public ProcessSpec Apply(ProcessSpec spec)
+        {
+            ArgumentNullException.ThrowIfNull(spec);
+            if (Password is null)
+            {
+                return spec;
+            }
+
+            var line = Encoding.UTF8.GetBytes(Password + "\n");
+            var rest = spec.StandardInput ?? ReadOnlyMemory<byte>.Empty;
+            var input = new byte[line.Length + rest.Length];
+            line.CopyTo(input, 0);
+            rest.CopyTo(input.AsMemory(line.Length));
+            return spec.WithSecret(Password).WithInput(input);
+        }
+
+        public override string ToString() => $"Escalation {{ Prefix = {string.Join(' ', Prefix)}, Password = {(Password is null ? "none" : "***")} }}";
+    }
+}
