@@ -54,7 +54,8 @@ internal static class ApplyCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    /// <param name="partial">Another verb's slice of the fleet (upload-secrets); null applies everything selected.</param>
+    internal static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, PartialApply? partial = null)
     {
         var parallel = parse.GetValue(Parallel);
         if (parallel < 1)
@@ -76,14 +77,19 @@ internal static class ApplyCommand
         var credentials = parse.GetValue(AskSudoPassword) ? new Fleet.Protocol.CredentialsParams(SudoPasswordPrompt.Ask()) : null;
         using var interruption = new Interruption();
         var json = parse.GetValue(FleetOptions.Json);
-        await using var session = await FleetSession.OpenAsync(parse, cancellationToken, Overrides(parse), credentials).ConfigureAwait(false);
+        var overrides = Overrides(parse);
+        await using var session = await FleetSession.OpenAsync(
+            parse, cancellationToken, partial is null ? overrides : graph => partial.Graph(overrides(graph)), credentials).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
         if (stateLock.RecoveredFrom is { } stale)
         {
             await Console.Error.WriteLineAsync($"recovered a stale lock: {stale.Describe()}").ConfigureAwait(false);
         }
 
-        var plan = await PlanOrLoadAsync(parse, session, cancellationToken).ConfigureAwait(false);
+        var plan = partial is null
+            ? await PlanOrLoadAsync(parse, session, cancellationToken).ConfigureAwait(false)
+            : partial.Plan(await new Planner(session.State, session.Providers)
+                .PlanAsync(session.Graph, new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]), cancellationToken).ConfigureAwait(false));
         if (!json)
         {
             Console.Write(PlanPrinter.Render(plan));

@@ -24,6 +24,7 @@ public static class FleetCli
             NodesCommand.Create(),
             PlanCommand.Create(),
             ApplyCommand.Create(),
+            UploadSecretsCommand.Create(),
             StatusCommand.Create(),
             RollbackCommand.Create(),
             ExecCommand.Create(),
