@@ -74,7 +74,7 @@ internal static class ApplyCommand
             Environment.SetEnvironmentVariable("FLEET_SSH_ACCEPT_NEW", "1");
         }
 
-        var credentials = parse.GetValue(AskSudoPassword) ? new Fleet.Protocol.CredentialsParams(SudoPasswordPrompt.Ask()) : null;
+        var credentials = parse.GetValue(AskSudoPassword) ? new Fleet.Protocol.CredentialsParams(await SudoPasswordPrompt.AskAsync(cancellationToken).ConfigureAwait(false)) : null;
         using var interruption = new Interruption();
         var json = parse.GetValue(FleetOptions.Json);
         var overrides = Overrides(parse);

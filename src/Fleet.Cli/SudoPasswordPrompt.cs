@@ -1,4 +1,5 @@
 using Fleet.Engine.Errors;
+using Fleet.Processes;
 using Spectre.Console;
 
 namespace Fleet.Cli;
@@ -9,7 +10,7 @@ namespace Fleet.Cli;
 /// </summary>
 internal static class SudoPasswordPrompt
 {
-    public static string Ask()
+    public static async Task<string> AskAsync(CancellationToken cancellationToken)
     {
         if (Console.IsInputRedirected)
         {
@@ -22,7 +23,21 @@ internal static class SudoPasswordPrompt
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.Yes,
         });
-        var password = console.Prompt(new TextPrompt<string>("sudo password for the nodes:").Secret(null).AllowEmpty());
+
+        // Echo goes off before the prompt shows: whatever is typed from then on, even ahead of
+        // the read, is never printed by the terminal.
+        var runner = new ProcessRunner();
+        await runner.RunInteractiveAsync(ProcessSpec.Create("stty", "-echo"), cancellationToken).ConfigureAwait(false);
+        string password;
+        try
+        {
+            password = await console.PromptAsync(new TextPrompt<string>("sudo password for the nodes:").Secret(null).AllowEmpty(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await runner.RunInteractiveAsync(ProcessSpec.Create("stty", "echo"), CancellationToken.None).ConfigureAwait(false);
+        }
+
         return password.Length > 0 ? password : throw new FleetException("no sudo password was given");
     }
 }

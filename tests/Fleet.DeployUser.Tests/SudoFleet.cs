@@ -64,6 +64,9 @@ public sealed class SudoFleet : IAsyncDisposable
             test.version = "{{version}}";
             deployment.targetUser = "{{user}}";
             services.fleet-deploy-user = { enable = true; authorizedKeys = [ "{{DeployerKey}}" ]; };
+            # The administrator keeps the sudo it had under Debian's sudoers (the confirmation after
+            # the switch runs under the new system's rules).
+            security.sudo.extraRules = [ { groups = [ "sudo" ]; commands = [ "ALL" ]; } ];
             """).Render());
 
     private ProcessSpec Fleet(params string[] args) =>
