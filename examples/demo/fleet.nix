@@ -28,8 +28,16 @@
     systemd.services.web = {
       description = "demo web server";
       wantedBy = [ "multi-user.target" ];
-      script = "exec ${pkgs.python3}/bin/python3 -m http.server 8080 --directory /etc/web";
+      # Reads the secret at start; the page shows only that it has it.
+      script = ''
+        mkdir -p /run/web && cp /etc/web/index.html /run/web/
+        echo "secret loaded: $(wc -c < /run/keys/greeting) bytes" > /run/web/secret.txt
+        exec ${pkgs.python3}/bin/python3 -m http.server 8080 --directory /run/web
+      '';
     };
+    # Uploaded to /run/keys/greeting (root, 0400) before activation, never into a Nix store; a
+    # real fleet takes it from `file` or `command` (e.g. [ "pass" "show" "greeting" ]), not `text`.
+    deployment.secrets.greeting = { text = "hello from a fleet secret"; restartUnits = [ "web" ]; };
   };
 
   nodes.api = { pkgs, ... }: {
