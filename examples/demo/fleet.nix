@@ -22,6 +22,12 @@
       { type = "http"; url = "http://127.0.0.1:8080/"; retries = 10; interval = 0.5; }
       { type = "unit"; unit = "web"; }
     ];
+    # Runs on web after each activation that changed it; its lines show in fleet's progress and log.
+    # (Store paths a node hook uses must be in the node's system: python3 is, through the service.)
+    deployment.hooks.postActivate.script = ''
+      echo "web now runs $FLEET_OUT_NODE_WEB_SYSTEMPATH"
+      ${pkgs.python3}/bin/python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8080/").read().decode())'
+    '';
     environment.etc."web/index.html".text = ''
       <h1>Hello from the fleet demo</h1>
     '';
