@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Fleet.Agent.Secrets;
+
+namespace Fleet.Agent.Tests;
+
+/// <summary>write-secret, secret-status and remove-secret against a scratch root (its own etc/passwd and group).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SecretFilesTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("fleet-agent-secrets-").FullName;
+    private readonly SecretFiles _secrets;
+
+    public SecretFilesTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "etc"));
+        File.WriteAllText(Path.Combine(_root, "etc", "passwd"), "root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n");
+        File.WriteAllText(Path.Combine(_root, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
+        _secrets = new SecretFiles(new AgentFiles(new AgentPaths(_root)));
+    }
+
+    private string Destination => Path.Combine(_root, "run", "keys", "db");
+
+    [Fact]
+    public async Task A_written_secret_has_its_content_owner_mode_and_the_salted_digest_and_no_temporary_file_is_left()
+    {
+        var written = await WriteAsync("s3cret", "nobody", "nogroup", "0440");
+
+        Assert.Equal("s3cret", await File.ReadAllTextAsync(Destination));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead, File.GetUnixFileMode(Destination));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("salt" + "s3cret"))), written.Digest);
+        Assert.Equal(new SecretStatus(true) { Owner = "nobody", Group = "nogroup", Mode = "0440", Digest = written.Digest, PendingOwner = false },
+            await _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Destination)!));
+    }
+
+    [Fact]
+    public async Task An_owner_that_does_not_exist_is_refused_unless_pending_owners_are_allowed()
+    {
+        await Assert.ThrowsAsync<UsageException>(() => WriteAsync("x", "web", "web", "0400"));
+
+        var written = await WriteAsync("x", "web", "web", "0400", allowPending: true);
+
+        Assert.True(written.PendingOwner);
+        Assert.Equal("web", (await _secrets.StatusAsync(Destination, "", CancellationToken.None)).Owner);
+        File.AppendAllText(Path.Combine(_root, "etc", "passwd"), "web:x:4242:4242::/:/bin/false\n");
+        File.AppendAllText(Path.Combine(_root, "etc", "group"), "web:x:4242:\n");
+        Assert.Equal([$"gave {Destination} to web:web"], new PendingOwners(new AgentPaths(_root)).Apply());
+        Assert.Equal(new SecretStatus(true) { Owner = "web", Group = "web", Mode = "0400", Digest = written.Digest, PendingOwner = false },
+            await _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_removed_secret_is_reported_missing()
+    {
+        await WriteAsync("x", "root", "root", "0400");
+
+        _secrets.Remove(Destination);
+
+        Assert.False((await _secrets.StatusAsync(Destination, "salt", CancellationToken.None)).Exists);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private async Task<SecretStatus> WriteAsync(string content, string owner, string group, string mode, bool allowPending = false)
+    {
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(content));
+        return await _secrets.WriteAsync(Destination, owner, group, mode, "salt", allowPending, input, CancellationToken.None);
+    }
+}
