@@ -80,7 +80,8 @@ public sealed class SshConnections : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var target in _used.Keys)
+        // Close every master at once: a fleet of nodes should not wait for them one by one.
+        await Task.WhenAll(_used.Keys.Select(async target =>
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
@@ -90,7 +91,7 @@ public sealed class SshConnections : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
-        }
+        })).ConfigureAwait(false);
 
         try
         {

@@ -79,10 +79,41 @@ public sealed class SystemDeployment
     /// <summary>The store path a derivation builds, without building it.</summary>
     public async Task<string> OutputPathAsync(string drvPath, CancellationToken cancellationToken)
     {
+        // A .drv names its outputs in its first bytes (`Derive([("out","/nix/store/...",`): reading
+        // it saves a nix-store process per node on every plan.
+        if (await FirstOutputAsync(drvPath, cancellationToken).ConfigureAwait(false) is { } output)
+        {
+            return output;
+        }
+
         var result = await _runner.RunAsync(ProcessSpec.Create("nix-store", "--query", "--outputs", drvPath), cancellationToken).ConfigureAwait(false);
         return result.Succeeded
             ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim()
             : throw new ResourceFailedException($"{drvPath} is not in the deployer's store (was the fleet evaluated here?): {Last(result.StandardError)}");
+    }
+
+    private static async Task<string?> FirstOutputAsync(string drvPath, CancellationToken cancellationToken)
+    {
+        const string Prefix = "Derive([(\"out\",\"";
+        try
+        {
+            var buffer = new char[1024];
+            using var reader = new StreamReader(drvPath);
+            var read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var head = new string(buffer, 0, read);
+            if (!head.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var end = head.IndexOf('"', Prefix.Length);
+            var path = end > 0 ? head[Prefix.Length..end] : null;
+            return path is not null && path.StartsWith("/nix/store/", StringComparison.Ordinal) ? path : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public static IEnumerable<string> Privileged(SshTarget target) =>
