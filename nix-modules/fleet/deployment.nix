@@ -11,6 +11,12 @@ in
   imports = [ ./secrets.nix ./hooks.nix ];
 
   options.deployment = {
+    nodeName = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      internal = true;
+      description = "Set by fleet: this node's name in the fleet (also for cooked configurations).";
+    };
     resources = mkOption {
       description = ''
         Resources that belong to this node, by key; each becomes the fleet resource

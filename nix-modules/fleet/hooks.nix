@@ -3,7 +3,7 @@
 # failure stops this node's activation only); postActivate becomes `node.<name>.hook.postActivate`,
 # which runs after the system and watches it (it re-runs when the node is redeployed and gets the
 # system's outputs as FLEET_OUT_NODE_<NAME>_*).
-{ config, lib, name ? null, ... }:
+{ config, lib, ... }:
 let
   inherit (lib) mkOption types;
   d = config.deployment;
@@ -51,6 +51,10 @@ let
   };
 
   hookType = phase: types.nullOr (types.submodule { options = hookOptions phase; });
+
+  # Set by fleet for every node, raw or cooked (no `name` module argument: cooked
+  # configurations are evaluated without one).
+  name = config.deployment.nodeName;
 
   hookResource = phase: h: {
     type = "hook.command";

@@ -15,7 +15,7 @@ let
         ./deployment.nix
         config.defaults
         module
-        { networking.hostName = lib.mkDefault name; }
+        { networking.hostName = lib.mkDefault name; deployment.nodeName = name; }
       ];
       specialArgs = { inherit name; nodes = config.nodeConfigurations; } // config.meta.specialArgs
         // (config.meta.nodeSpecialArgs.${name} or { });
@@ -151,7 +151,8 @@ in
   };
 
   config = {
-    nodeConfigurations = mapAttrs evalNode config.nodes // config.evaluatedNodes;
+    nodeConfigurations = mapAttrs evalNode config.nodes
+      // mapAttrs (name: cooked: cooked.extendModules { modules = [{ deployment.nodeName = name; }]; }) config.evaluatedNodes;
 
     resourceGraph = {
       version = 1;

@@ -12,8 +12,9 @@ public sealed class ModuleSystemTests
         var graph = await FleetEvaluation.GraphAsync(Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
 
         Assert.Equal("demo", graph.Fleet);
-        Assert.Equal(["node.api", "node.web", "node.worker"], graph.Resources.Keys);
-        foreach (var resource in graph.Resources.Values)
+        Assert.Equal(new[] { "node.api", "node.web", "node.worker" }, graph.Nodes.Select(n => n.Id).ToArray());
+        Assert.All(graph.Resources.Values.Where(r => r.Type != "nixos.system"), r => Assert.StartsWith($"node.{r.Node}.", r.Id, StringComparison.Ordinal));
+        foreach (var resource in graph.Nodes)
         {
             Assert.Equal("nixos.system", resource.Type);
             Assert.Equal(resource.Id["node.".Length..], resource.Node);
@@ -21,7 +22,7 @@ public sealed class ModuleSystemTests
             Assert.True(File.Exists(resource.InputString("drvPath")), "the derivation is instantiated in the store");
             Assert.Equal(resource.Node, resource.InputString("targetHost"));
             Assert.Equal("root", resource.InputString("targetUser"));
-            Assert.Empty(resource.DependsOn);
+            Assert.All(resource.DependsOn, d => Assert.StartsWith(resource.Id + ".", d, StringComparison.Ordinal));
         }
 
         Assert.Equal(["demo", "frontend"], graph.Resources["node.web"].InputStrings("tags").Order());
