@@ -59,6 +59,20 @@ public sealed class ChangeTests
     }
 
     [Fact]
+    public async Task A_secret_removed_from_the_fleet_is_deleted_from_the_node()
+    {
+        await using var fleet = await SecretsFleet.UpAsync();
+        var two = SecretsFleet.Token("two");
+        await fleet.ApplyAsync(Body(SecretsFleet.Token("one"), two));
+
+        var apply = await fleet.ApplyAsync($"deployment.secrets.two.text = \"{two}\";");
+
+        Assert.Contains("- node.a.secret.one", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("gone", (await fleet.OnNodeAsync("test -e /run/keys/one && echo there || echo gone")).Trim());
+        Assert.Equal($"root root 400 {two}", await fleet.FileAsync("/run/keys/two"));
+    }
+
+    [Fact]
     public async Task Upload_secrets_restores_run_keys_after_it_was_emptied_and_touches_nothing_else()
     {
         await using var fleet = await SecretsFleet.UpAsync();
