@@ -202,7 +202,8 @@ internal static class ApplyCommand
         foreach (var (id, error) in report.Errors.Concat(plan.Failures).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  failed {id}: {error}");
-            var lines = progress.Rows.TryGetValue(id, out var row) ? row.Tail.Where(l => l != error).TakeLast(5).ToList() : [];
+            // Last log lines the message does not already quote.
+            var lines = progress.Rows.TryGetValue(id, out var row) ? row.Tail.Where(l => !error.Contains(l, StringComparison.Ordinal)).TakeLast(5).ToList() : [];
             foreach (var logLine in lines)
             {
                 output.WriteLine($"      | {logLine}");
