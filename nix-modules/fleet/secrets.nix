@@ -4,12 +4,14 @@
 # is never part of a derivation: `text` is a sensitive input (fleet keeps only a keyed hash of it),
 # `file` is a path read on the deployer at apply time (toString: a path is never copied into the
 # store), `command` runs on the deployer and its standard output is the content.
-{ config, lib, name ? null, ... }:
+{ config, lib, ... }:
 let
   inherit (lib) mkOption types;
   d = config.deployment;
+  # Set by fleet for every node, raw or cooked (cooked ones have no `name` module argument).
+  nodeName = d.nodeName;
 
-  secretType = types.submodule ({ name, config, ... }: {
+  secretType = types.submodule ({ name, ... }: {
     options = {
       text = mkOption {
         type = types.nullOr types.str;
@@ -65,7 +67,7 @@ let
       name = key;
       inherit (s) text command destination owner group mode upload restartUnits;
       file = if s.file == null then null else toString s.file;
-      targetHost = if d.targetHost == null then name else d.targetHost;
+      targetHost = if d.targetHost == null then nodeName else d.targetHost;
       inherit (d) targetPort targetUser sshOptions hostKey;
     };
     beforeSystem = s.upload == "before-activation";
