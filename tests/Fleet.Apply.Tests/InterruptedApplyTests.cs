@@ -52,24 +52,27 @@ public sealed class InterruptedApplyTests : IDisposable
               providers.slow.command = [ {{FleetWorkspace.DummyProvider("slow", "slow")}} ];
               resources.t1 = { type = "slow.thing"; inputs = { name = "t1"; value = "v1"; }; };
             """);
-        using var first = new Fleet.Processes.ProcessRunner().Start(
-            _ws.Command("apply", "--plain").WithEnvironment("FLEET_DUMMY_DELAY_MS", "5000"));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        Fleet.Processes.ProcessResult? second = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            second = await _ws.RunAsync("apply", "--plain");
-            if (second.StandardError.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        // The first apply holds the lock once it reports its resource started (that is after
+        // planning, under the lock), and keeps it for the provider's 8 s create.
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new Fleet.Processes.ProcessRunner().RunAsync(
+            _ws.Command("apply", "--plain").WithEnvironment("FLEET_DUMMY_DELAY_MS", "8000"),
+            CancellationToken.None,
+            onStandardErrorLine: line =>
             {
-                break;
-            }
-        }
+                if (line.Contains("[t1] create: started", StringComparison.Ordinal))
+                {
+                    holding.TrySetResult();
+                }
+            });
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.NotNull(second);
+        var second = await _ws.RunAsync("apply", "--plain");
+
         Assert.Equal(2, second.ExitCode);
-        Assert.Contains($"pid {first.Id}", second.StandardError, StringComparison.Ordinal);
-        await first.WaitForExitAsync();
-        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("lock", second.StandardError, StringComparison.OrdinalIgnoreCase);
+        var finished = await first;
+        Assert.Contains($"pid ", second.StandardError, StringComparison.Ordinal);
+        Assert.Equal(0, finished.ExitCode);
     }
 }
