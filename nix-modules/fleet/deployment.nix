@@ -1,9 +1,10 @@
 # NixOS module declaring how fleet reaches and deploys a node (`deployment.*`).
 # Imported into every node's evaluation by the fleet module.
 # It takes no `name` argument, so configurations evaluated outside fleet can import it too.
-{ lib, ... }:
+{ config, lib, ... }:
 let
   inherit (lib) mkOption types;
+  d = config.deployment;
 in
 {
   # Features that turn node settings into resources of their own (secrets, hooks) live in
@@ -16,6 +17,12 @@ in
       default = null;
       internal = true;
       description = "Set by fleet: this node's name in the fleet (also for cooked configurations).";
+    };
+    connection = mkOption {
+      type = types.attrsOf types.raw;
+      readOnly = true;
+      internal = true;
+      description = "How to reach this node, as every node-side provider takes it in its inputs.";
     };
     resources = mkOption {
       description = ''
@@ -130,5 +137,10 @@ in
         };
       });
     };
+  };
+
+  config.deployment.connection = {
+    targetHost = if d.targetHost == null then d.nodeName else d.targetHost;
+    inherit (d) targetPort targetUser sshOptions hostKey;
   };
 }

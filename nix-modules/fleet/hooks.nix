@@ -64,9 +64,7 @@ let
       node = name;
       # The system this deployment activates: a changed system re-runs the hook.
       system = builtins.unsafeDiscardStringContext config.system.build.toplevel.outPath;
-      targetHost = if d.targetHost == null then name else d.targetHost;
-      inherit (d) targetPort targetUser sshOptions hostKey;
-    } // lib.optionalAttrs (phase == "postActivate") {
+    } // config.deployment.connection // lib.optionalAttrs (phase == "postActivate") {
       watch."node.${name}" = { "$ref" = "node.${name}"; };
     };
     beforeSystem = phase == "preActivate";

@@ -31,15 +31,11 @@ let
       node = name;
       dependsOn = lib.mapAttrsToList (key: _: "node.${name}.${key}")
         (lib.filterAttrs (_: r: r.beforeSystem) d.resources);
-      inputs = {
+      inputs = d.connection // {
         drvPath = toplevel.drvPath;
         systemName = toplevel.name;
-        targetHost = if d.targetHost == null then name else d.targetHost;
-        targetPort = d.targetPort;
-        targetUser = d.targetUser;
-        sshOptions = d.sshOptions;
         tags = d.tags;
-        inherit (d) hostKey goal buildOnTarget substituteOnDestination reboot;
+        inherit (d) goal buildOnTarget substituteOnDestination reboot;
         rollback = d.rollback;
         healthChecks = map (c: lib.filterAttrs (_: v: v != null) c) d.healthChecks;
       };

@@ -63,13 +63,11 @@ let
 
   secretResource = key: s: {
     type = "secret.file";
-    inputs = lib.filterAttrs (_: v: v != null) {
+    inputs = lib.filterAttrs (_: v: v != null) ({
       name = key;
       inherit (s) text command destination owner group mode upload restartUnits;
       file = if s.file == null then null else toString s.file;
-      targetHost = if d.targetHost == null then nodeName else d.targetHost;
-      inherit (d) targetPort targetUser sshOptions hostKey;
-    };
+    } // config.deployment.connection);
     beforeSystem = s.upload == "before-activation";
     dependsOn = lib.optional (s.upload == "after-activation") "@system";
   };
