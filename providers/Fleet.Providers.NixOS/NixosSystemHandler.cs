@@ -123,7 +123,11 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         await call.LogAsync("info", $"forgetting {host}: fleet no longer manages it; the node keeps running its current system", cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync() => await _ssh.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _ssh.DisposeAsync().ConfigureAwait(false);
+        SystemDeployment.ReleaseGcRoots();
+    }
 
     private static JsonElement Parse(string text)
     {

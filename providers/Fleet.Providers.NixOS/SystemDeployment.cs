@@ -116,6 +116,19 @@ public sealed class SystemDeployment
         }
     }
 
+    /// <summary>Indirect GC roots of this provider process's builds; removed when it ends.</summary>
+    public static string GcRoots => s_gcRoots.Value;
+
+    private static readonly Lazy<string> s_gcRoots = new(() => Directory.CreateTempSubdirectory("fleet-gcroots-").FullName);
+
+    public static void ReleaseGcRoots()
+    {
+        if (s_gcRoots.IsValueCreated)
+        {
+            Directory.Delete(s_gcRoots.Value, recursive: true);
+        }
+    }
+
     public static IEnumerable<string> Privileged(SshTarget target) =>
         target.IsRoot ? [] : [Environment.GetEnvironmentVariable("FLEET_SUDO") ?? "sudo", "-n"];
 
@@ -123,8 +136,11 @@ public sealed class SystemDeployment
     {
         if (!inputs.BuildOnTarget)
         {
-            var built = await RunLoggedAsync(ProcessSpec.Create("nix-store", "--realise", inputs.DrvPath), call, "building", cancellationToken).ConfigureAwait(false);
-            return built.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+            // A GC root for the run, so a garbage collection between build and copy cannot take the system.
+            var root = Path.Combine(GcRoots, Path.GetFileNameWithoutExtension(inputs.DrvPath));
+            await RunLoggedAsync(ProcessSpec.Create("nix-store", "--realise", inputs.DrvPath, "--add-root", root, "--indirect"), call, "building", cancellationToken).ConfigureAwait(false);
+            return File.ResolveLinkTarget(root, returnFinalTarget: true)?.FullName
+                ?? throw new ResourceFailedException($"building {inputs.DrvPath} left no result at {root}");
         }
 
         await CopyAsync(inputs.Target, [inputs.DrvPath], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
