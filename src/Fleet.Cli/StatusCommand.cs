@@ -26,7 +26,13 @@ internal static class StatusCommand
             }
             else
             {
-                var table = new Table().Border(TableBorder.Simple).AddColumns("NODE", "SYSTEM", "GEN", "HEALTH", "LAST DEPLOYMENT");
+                var table = new Table().Border(TableBorder.Simple)
+                    .AddColumns(["NODE", "SYSTEM", "GEN", "HEALTH", "LAST DEPLOYMENT"]);
+                foreach (var column in table.Columns)
+                {
+                    column.NoWrap();
+                }
+
                 foreach (var r in rows)
                 {
                     table.AddRow(
