@@ -36,18 +36,34 @@ public static class DeployBenchmark
             var eval = await TimeAsync(() => FleetAsync(dir, null, "eval")).ConfigureAwait(false);
             Console.WriteLine(Invariant($"evaluation (`fleet eval`, {largest} nodes): {eval:F2} s"));
             Console.WriteLine();
-            Console.WriteLine($"{"nodes",6} {"loop s",8} {"fleet s",8} {"loop/fleet",11}");
+            Console.WriteLine($"{"nodes",6} {"loop s",8} {"fleet s",8} {"loop/fleet",11} {"loop cpu s",11} {"fleet cpu s",12}");
 
             var fleetTimes = new Dictionary<int, double>();
             double loop20 = 0;
+            double cpuBound = 0;
             foreach (var n in sizes)
             {
                 var nodes = names[..n];
-                var loop = await WithTestbedAsync(nodes, tb => LoopAsync(tb, nodes, systems)).ConfigureAwait(false);
-                var fleet = await WithTestbedAsync(nodes, tb => TimeAsync(() => FleetAsync(dir, tb, "apply", "--plain", "--parallel", "32", "--on", string.Join(',', nodes)))).ConfigureAwait(false);
+                var loopCpu = 0.0;
+                var fleetCpu = 0.0;
+                var loop = await WithTestbedAsync(nodes, async tb =>
+                {
+                    var before = MachineCpuSeconds();
+                    var seconds = await LoopAsync(tb, nodes, systems).ConfigureAwait(false);
+                    loopCpu = MachineCpuSeconds() - before;
+                    return seconds;
+                }).ConfigureAwait(false);
+                var fleet = await WithTestbedAsync(nodes, async tb =>
+                {
+                    var before = MachineCpuSeconds();
+                    var seconds = await TimeAsync(() => FleetAsync(dir, tb, "apply", "--plain", "--parallel", "32", "--on", string.Join(',', nodes))).ConfigureAwait(false);
+                    fleetCpu = MachineCpuSeconds() - before;
+                    return seconds;
+                }).ConfigureAwait(false);
                 fleetTimes[n] = fleet;
                 loop20 = loop;
-                Console.WriteLine(Invariant($"{n,6} {loop,8:F2} {fleet,8:F2} {loop / fleet,10:F1}x"));
+                Console.WriteLine(Invariant($"{n,6} {loop,8:F2} {fleet,8:F2} {loop / fleet,10:F1}x {loopCpu,11:F2} {fleetCpu,12:F2}"));
+                cpuBound = loop / (loopCpu / Environment.ProcessorCount);
             }
 
             // One node alone, for a few nodes spread over the fleet; the slowest counts.
@@ -73,6 +89,7 @@ public static class DeployBenchmark
             Console.WriteLine();
             Console.WriteLine(Invariant($"one node alone (fleet apply --on, fresh node): {string.Join(", ", probes.Zip(singles, (p, s) => Invariant($"{p} {s:F2} s")))}; slowest {slowest:F2} s"));
             Console.WriteLine(Invariant($"no-op apply of {largest} nodes: {noop:F2} s, of which evaluation {noopEval:F2} s -> {noop - noopEval:F2} s beyond evaluation"));
+            Console.WriteLine(Invariant($"CPU bound: the loop's own CPU time alone, spread over {Environment.ProcessorCount} cores, allows at most {cpuBound:F1}x over the loop at {largest} nodes"));
             Console.WriteLine();
             var speedup = loop20 / fleetTimes[largest];
             var vsSingle = fleetTimes[largest] / slowest;
@@ -160,6 +177,17 @@ public static class DeployBenchmark
     {
         await using var testbed = await LocalTestbed.UpAsync(nodes, s_none, "bd").ConfigureAwait(false);
         return await body(testbed).ConfigureAwait(false);
+    }
+
+    private static readonly int[] s_busyFields = [1, 2, 3, 6, 7, 8];
+
+    /// <summary>CPU time the whole machine spent (all processes, nodes included), from /proc/stat.</summary>
+    private static double MachineCpuSeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+        var busy = s_busyFields.Sum(i => long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture));
+        return busy / 100.0;
     }
 
     private static async Task<double> TimeAsync(Func<Task<ProcessResult>> run)
