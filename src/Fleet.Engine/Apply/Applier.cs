@@ -51,7 +51,7 @@ public sealed class Applier
             await _state.AppendEventAsync(runId, id, "started", PlanJson.Name(change.Action), CancellationToken.None).ConfigureAwait(false);
             try
             {
-                await ApplyChangeAsync(change, graph.Resources.GetValueOrDefault(id), stored.GetValueOrDefault(id), outputs, runId, abort).ConfigureAwait(false);
+                await ApplyChangeAsync(change, graph.Resources.GetValueOrDefault(id), stored, outputs, runId, abort).ConfigureAwait(false);
                 Publish(FleetEventKind.ResourceFinished, change, e => e with { Outcome = "succeeded", Action = PlanJson.Name(change.Action) });
                 await _state.AppendEventAsync(runId, id, "succeeded", PlanJson.Name(change.Action), CancellationToken.None).ConfigureAwait(false);
                 return true;
@@ -102,7 +102,7 @@ public sealed class Applier
             }
 
             var message = $"marked failed: {id}, which runs after its activation, failed";
-            await _state.PutAsync(row with { Status = ResourceStatus.Failed, UpdatedAt = DateTimeOffset.UtcNow, LastRunId = runId }, CancellationToken.None).ConfigureAwait(false);
+            await MarkFailedAsync(row, runId).ConfigureAwait(false);
             errors.TryAdd(system, message);
             outcomes = outcomes.SetItem(system, StepOutcome.Failed);
             _publish(FleetEvent.Now(FleetEventKind.ResourceFinished) with { Resource = system, Node = node, Outcome = "failed", Text = message });
@@ -115,11 +115,12 @@ public sealed class Applier
     private async Task ApplyChangeAsync(
         PlannedChange change,
         Graph.Resource? resource,
-        ResourceState? prior,
+        ImmutableSortedDictionary<string, ResourceState> stored,
         ConcurrentDictionary<string, JsonElement> outputs,
         long runId,
         CancellationToken cancellationToken)
     {
+        var prior = stored.GetValueOrDefault(change.Id);
         var provider = change.Type[..change.Type.IndexOf('.', StringComparison.Ordinal)];
         var client = await _providers.GetAsync(provider, cancellationToken).ConfigureAwait(false);
         var schema = await _providers.GetSchemaAsync(change.Type, cancellationToken).ConfigureAwait(false);
@@ -136,7 +137,7 @@ public sealed class Applier
             return;
         }
 
-        var desired = await DesiredInputsAsync(change, resource, outputs, cancellationToken).ConfigureAwait(false);
+        var desired = DesiredInputs(change, resource, stored, outputs);
         ApplyResult result;
         try
         {
@@ -147,7 +148,7 @@ public sealed class Applier
         catch when (change.Action == PlanAction.Update && prior is not null)
         {
             // The old row stays, marked failed, so the next plan retries it.
-            await _state.PutAsync(prior with { Status = ResourceStatus.Failed, UpdatedAt = DateTimeOffset.UtcNow, LastRunId = runId }, CancellationToken.None).ConfigureAwait(false);
+            await MarkFailedAsync(prior, runId).ConfigureAwait(false);
             throw;
         }
 
@@ -169,9 +170,14 @@ public sealed class Applier
 
     /// <summary>
     /// The graph's inputs (never the plan's, whose sensitive fields are masked) with every
-    /// reference resolved from this run's outputs or from state.
+    /// reference resolved from this run's outputs, else from the state as the run found it (a
+    /// resource not applied in this run still has the outputs it had then).
     /// </summary>
-    private async Task<JsonElement> DesiredInputsAsync(PlannedChange change, Graph.Resource? resource, ConcurrentDictionary<string, JsonElement> outputs, CancellationToken cancellationToken)
+    private static JsonElement DesiredInputs(
+        PlannedChange change,
+        Graph.Resource? resource,
+        ImmutableSortedDictionary<string, ResourceState> stored,
+        ConcurrentDictionary<string, JsonElement> outputs)
     {
         var inputs = resource?.Inputs ?? throw new InvalidOperationException($"{change.Id} is not in the fleet's graph");
         if (!References.UnresolvedFields(inputs).Any())
@@ -179,13 +185,16 @@ public sealed class Applier
             return inputs;
         }
 
-        var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
         var resolved = References.Resolve(change.Id, inputs, id =>
             outputs.TryGetValue(id, out var o) ? o : stored.TryGetValue(id, out var s) ? s.Outputs : null, out var complete);
         return complete
             ? resolved
             : throw new Errors.FleetException($"{change.Id}: a referenced resource has no outputs yet (apply it first, or drop --on/--target)");
     }
+
+    /// <summary>Keeps a resource's row but marks it failed, so the next plan retries it.</summary>
+    private Task MarkFailedAsync(ResourceState row, long runId) =>
+        _state.PutAsync(row with { Status = ResourceStatus.Failed, UpdatedAt = DateTimeOffset.UtcNow, LastRunId = runId }, CancellationToken.None);
 
     private void Publish(FleetEventKind kind, PlannedChange change, Func<FleetEvent, FleetEvent> fill) =>
         _publish(fill(FleetEvent.Now(kind) with { Resource = change.Id, Node = change.Node }));
