@@ -56,6 +56,4 @@ public sealed record SystemInputs(
 
     private static bool Bool(JsonElement obj, string name, bool fallback) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
-
-    public static ImmutableArray<string> SystemFields => ["drvPath"];
 }

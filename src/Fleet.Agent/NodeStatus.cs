@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Fleet.Agent;
 
 /// <summary>What a node runs: the current system and the system profile's generation.</summary>
@@ -15,29 +13,6 @@ public sealed record NodeStatus(string? CurrentSystem, string? ProfileSystem, in
             && Path.GetFileName(generationLink).Split('-') is [_, var number, "link"]
             && int.TryParse(number, out var n) ? n : null;
         return new NodeStatus(current, profile, generation);
-    }
-
-    public string ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("currentSystem", CurrentSystem);
-            writer.WriteString("profileSystem", ProfileSystem);
-            if (Generation is { } g)
-            {
-                writer.WriteNumber("generation", g);
-            }
-            else
-            {
-                writer.WriteNull("generation");
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static string? Readlink(string path) =>

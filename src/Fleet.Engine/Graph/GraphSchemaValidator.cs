@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Fleet.Engine.Errors;
 using Json.Schema;
 
@@ -52,6 +51,4 @@ public sealed class GraphSchemaValidator
 
         return parts.Length == 0 ? error : $"{string.Join('.', parts)}: {error}";
     }
-
-    internal static JsonNode? ToNode(JsonElement element) => JsonNode.Parse(element.GetRawText());
 }
