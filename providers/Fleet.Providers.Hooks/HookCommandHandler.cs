@@ -17,7 +17,7 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
 {
     private const int TailLines = 10;
 
-    private static readonly JsonElement s_inputs = Parse("""
+    private static readonly JsonElement s_inputs = ParseJson("""
         {"type":"object",
          "properties":{
            "argv":{"type":"array","minItems":1,"items":{"type":"string"}},
@@ -33,7 +33,7 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
          "examples":[{"argv":["true"]}]}
         """);
 
-    private static readonly JsonElement s_outputs = Parse("""
+    private static readonly JsonElement s_outputs = ParseJson("""
         {"type":"object","required":["exitCode"],
          "properties":{"exitCode":{"type":"integer"},"ranAt":{"type":"string"},"output":{"type":"string"}}}
         """);
@@ -174,12 +174,6 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
         }
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
-    }
-
-    private static JsonElement Parse(string text)
-    {
-        using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
     }
 }

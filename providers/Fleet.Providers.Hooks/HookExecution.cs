@@ -59,11 +59,11 @@ public sealed class HookExecution
         var text = new StringBuilder();
         foreach (var (name, value) in environment)
         {
-            text.Append("export ").Append(name).Append('=').Append(SshConnections.Quote(value)).Append('\n');
+            text.Append("export ").Append(name).Append('=').Append(ProcessSpec.ShellQuote(value)).Append('\n');
         }
 
         ImmutableArray<string> command = inputs.Script is { } script ? ["sh", "-eu", "-c", script] : inputs.Argv;
-        var words = string.Join(' ', command.Select(SshConnections.Quote));
+        var words = string.Join(' ', command.Select(ProcessSpec.ShellQuote));
         var seconds = Math.Ceiling(inputs.Timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         text.Append("if command -v timeout >/dev/null 2>&1; then exec timeout -k 5 ").Append(seconds).Append(' ').Append(words)
             .Append("; else exec ").Append(words).Append("; fi\n");

@@ -168,7 +168,7 @@ public sealed class AgentActivation
             }
             else
             {
-                lastError = SystemDeployment.Last(status.StandardError);
+                lastError = ProcessResult.LastLine(status.StandardError);
             }
 
             await Task.Delay(s_poll, cancellationToken).ConfigureAwait(false);
@@ -188,7 +188,7 @@ public sealed class AgentActivation
             var confirm = await _runner.RunAsync(
                 _sudo.For(inputs.Target).Apply(_ssh.Command(inputs.Target, [.. _sudo.For(inputs.Target).Prefix, AgentBundle.Executable(agent), "confirm", "--id", id], fresh: true)),
                 cancellationToken).ConfigureAwait(false);
-            var said = SystemDeployment.Last(confirm.StandardError + confirm.StandardOutput);
+            var said = ProcessResult.LastLine(confirm.StandardError + confirm.StandardOutput);
             switch (confirm.ExitCode)
             {
                 case 0:

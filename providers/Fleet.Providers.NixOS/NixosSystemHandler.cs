@@ -12,7 +12,7 @@ namespace Fleet.Providers.NixOS;
 /// </summary>
 public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
 {
-    private static readonly JsonElement s_inputs = Parse("""
+    private static readonly JsonElement s_inputs = ParseJson("""
         {"type":"object","required":["drvPath","targetHost","targetUser"],
          "properties":{
            "drvPath":{"type":"string","pattern":"^/nix/store/.+\\.drv$"},
@@ -26,7 +26,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
            "healthChecks":{"type":"array","items":{"type":"object","required":["type"]}}}}
         """);
 
-    private static readonly JsonElement s_outputs = Parse("""
+    private static readonly JsonElement s_outputs = ParseJson("""
         {"type":"object","required":["systemPath"],
          "properties":{"systemPath":{"type":"string"},"generation":{"type":["integer","null"]},"previousSystem":{"type":["string","null"]},
            "activatedAt":{"type":["string","null"]},"health":{"type":"string"},"agentPath":{"type":["string","null"]},"bootSystem":{"type":["string","null"]}}}
@@ -127,11 +127,5 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     {
         await _ssh.DisposeAsync().ConfigureAwait(false);
         SystemDeployment.ReleaseGcRoots();
-    }
-
-    private static JsonElement Parse(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
     }
 }

@@ -61,7 +61,7 @@ public sealed class SshConnections : IAsyncDisposable
 
     /// <summary>ssh argv running `command` (a list of words, each quoted for the remote shell).</summary>
     public ProcessSpec Command(SshTarget target, IEnumerable<string> remoteArgv, bool fresh = false) =>
-        ProcessSpec.Create("ssh", [.. Options(target, fresh), target.Destination, "--", .. remoteArgv.Select(Quote)]);
+        ProcessSpec.Create("ssh", [.. Options(target, fresh), target.Destination, "--", .. remoteArgv.Select(ProcessSpec.ShellQuote)]);
 
     /// <summary>NIX_SSHOPTS for nix-copy-closure: the same options, space-separated.</summary>
     public string NixSshOptions(SshTarget target)
@@ -72,11 +72,6 @@ public sealed class SshConnections : IAsyncDisposable
             ? string.Join(' ', options)
             : throw new Fleet.Protocol.ResourceFailedException($"SSH option `{bad}` contains whitespace, which NIX_SSHOPTS cannot carry");
     }
-
-    public static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@+,%".Contains(c, StringComparison.Ordinal))
-            ? word
-            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     public async ValueTask DisposeAsync()
     {

@@ -95,7 +95,7 @@ public sealed class SudoAccess
     }
 
     private static string Last(string text) =>
-        text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "(sudo said nothing)";
+        ProcessResult.LastLine(text) is { Length: > 0 } line ? line : "(sudo said nothing)";
 
     /// <summary>The words put before a privileged command, and the password sudo reads first from stdin.</summary>
     public sealed record Escalation(ImmutableArray<string> Prefix, string? Password)

@@ -89,7 +89,7 @@ public sealed class SystemDeployment
         var result = await _runner.RunAsync(ProcessSpec.Create("nix-store", "--query", "--outputs", drvPath), cancellationToken).ConfigureAwait(false);
         return result.Succeeded
             ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim()
-            : throw new ResourceFailedException($"{drvPath} is not in the deployer's store (was the fleet evaluated here?): {Last(result.StandardError)}");
+            : throw new ResourceFailedException($"{drvPath} is not in the deployer's store (was the fleet evaluated here?): {ProcessResult.LastLine(result.StandardError)}");
     }
 
     private static async Task<string?> FirstOutputAsync(string drvPath, CancellationToken cancellationToken)
@@ -196,7 +196,7 @@ public sealed class SystemDeployment
     }
 
     internal static ResourceFailedException Unreachable(SshTarget target, ProcessResult result) =>
-        new($"cannot reach {target} over SSH (exit {result.ExitCode}): {Last(result.StandardError)}");
+        new($"cannot reach {target} over SSH (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}");
 
     private static JsonElement Outputs(string system, int? generation, string? previous, DateTimeOffset? at, string health, string? agent = null, string? bootSystem = null)
     {
@@ -226,6 +226,4 @@ public sealed class SystemDeployment
         return document.RootElement.Clone();
     }
 
-    internal static string Last(string text) =>
-        text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
 }

@@ -73,7 +73,7 @@ public sealed class NodeSecrets
         var result = await _runner.RunAsync(
             _ssh.Command(target, [.. SystemDeployment.Privileged(target), "sh", "-c", $"test -x {Systemctl} || exit 0; exec {Systemctl} try-restart \"$@\"", "sh", .. units]),
             cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? null : $"restarting {string.Join(", ", units)} exited with code {result.ExitCode}: {Last(result.StandardError)}";
+        return result.Succeeded ? null : $"restarting {string.Join(", ", units)} exited with code {result.ExitCode}: {ProcessResult.LastLine(result.StandardError)}";
     }
 
     /// <summary>The agent's executable on the node, copied there once per run.</summary>
@@ -99,7 +99,7 @@ public sealed class NodeSecrets
         var result = await _runner.RunAsync(spec, cancellationToken).ConfigureAwait(false);
         return result.Succeeded
             ? AgentBundle.Executable(agent)
-            : throw new ResourceFailedException($"copying fleet-agent to {target} failed (exit {result.ExitCode}): {Last(result.StandardError)}");
+            : throw new ResourceFailedException($"copying fleet-agent to {target} failed (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}");
     }
 
     private static NodeSecret Parse(string stdout)
@@ -116,9 +116,7 @@ public sealed class NodeSecrets
 
     private static ResourceFailedException Failed(string what, SshTarget target, ProcessResult result) =>
         result.ExitCode == 255
-            ? new ResourceFailedException($"{what}: cannot reach {target} over SSH: {Last(result.StandardError)}")
-            : new ResourceFailedException($"{what} failed (fleet-agent exit {result.ExitCode}): {Last(result.StandardError)}");
+            ? new ResourceFailedException($"{what}: cannot reach {target} over SSH: {ProcessResult.LastLine(result.StandardError)}")
+            : new ResourceFailedException($"{what} failed (fleet-agent exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}");
 
-    private static string Last(string text) =>
-        text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
 }

@@ -74,7 +74,7 @@ public sealed class SecretContent
         var stderr = await errors.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            var last = stderr.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+            var last = ProcessResult.LastLine(stderr);
             throw new ResourceFailedException($"the secret's command `{inputs.Command[0]}` exited with code {process.ExitCode}: {last}");
         }
 

@@ -19,7 +19,7 @@ namespace Fleet.Providers.Secrets;
 /// </summary>
 public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
 {
-    private static readonly JsonElement s_inputs = Parse("""
+    private static readonly JsonElement s_inputs = ParseJson("""
         {"type":"object","required":["destination","targetHost"],
          "properties":{
            "name":{"type":"string"},
@@ -33,7 +33,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
            "sshOptions":{"type":"array","items":{"type":"string"}},"hostKey":{"type":["string","null"]}}}
         """);
 
-    private static readonly JsonElement s_outputs = Parse("""
+    private static readonly JsonElement s_outputs = ParseJson("""
         {"type":"object","required":["destination","salt","digest"],
          "properties":{"destination":{"type":"string"},"salt":{"type":"string"},"digest":{"type":"string"},
            "uploadedAt":{"type":["string","null"]},"nodeDigest":{"type":["string","null"]}}}
@@ -241,12 +241,6 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     private static JsonElement ToElement(JsonObject obj)
     {
         using var document = JsonDocument.Parse(obj.ToJsonString());
-        return document.RootElement.Clone();
-    }
-
-    private static JsonElement Parse(string text)
-    {
-        using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
     }
 }

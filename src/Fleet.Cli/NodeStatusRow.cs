@@ -24,7 +24,7 @@ internal sealed record NodeStatusRow(
         var result = await runner.RunAsync(ssh.Command(node.Target, argv), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            var last = result.StandardError.Trim().Split('\n').LastOrDefault() ?? "";
+            var last = ProcessResult.LastLine(result.StandardError);
             return new NodeStatusRow(node.Name, result.ExitCode != 255, null, null, null, null, null, null, $"exit {result.ExitCode}: {last}");
         }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fleet.Processes;
 using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
@@ -26,7 +27,7 @@ internal static class RollbackCommand
                 }
 
                 var result = await runner.RunAsync(ssh.Command(node.Target, [.. SystemDeployment.Privileged(node.Target), agent, "rollback"]), cancellationToken).ConfigureAwait(false);
-                var text = (result.StandardOutput + "\n" + result.StandardError).Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0) ?? "";
+                var text = ProcessResult.LastLine(result.StandardOutput + "\n" + result.StandardError);
                 return (node.Name, Ok: result.Succeeded || result.ExitCode == 16, Text: text);
             }).ConfigureAwait(false);
             foreach (var (name, ok, text) in results)

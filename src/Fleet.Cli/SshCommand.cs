@@ -27,7 +27,7 @@ internal static class SshCommand
             // Interactive: a terminal and prompts are fine here, so BatchMode is turned back off.
             var options = ssh.Options(target, fresh: true).Select(a => a == "BatchMode=yes" ? "BatchMode=no" : a);
             var remote = parse.GetValue(s_command) ?? [];
-            var spec = Fleet.Processes.ProcessSpec.Create("ssh", [.. options, .. remote.Length == 0 ? s_tty : [], target.Destination, .. remote.Select(SshConnections.Quote)]);
+            var spec = Fleet.Processes.ProcessSpec.Create("ssh", [.. options, .. remote.Length == 0 ? s_tty : [], target.Destination, .. remote.Select(Fleet.Processes.ProcessSpec.ShellQuote)]);
 
             return await FleetOptions.Runner(parse).RunInteractiveAsync(spec, cancellationToken).ConfigureAwait(false);
         }));

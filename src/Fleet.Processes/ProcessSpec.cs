@@ -39,7 +39,7 @@ public sealed record ProcessSpec(string FileName, ImmutableArray<string> Argumen
         string.IsNullOrEmpty(secret) ? this : this with { Secrets = Secrets.Add(secret) };
 
     /// <summary>The command as a shell-like line for logs, quoted and with secrets masked.</summary>
-    public string Display => Mask(string.Join(' ', new[] { FileName }.Concat(Arguments).Select(Quote)));
+    public string Display => Mask(string.Join(' ', new[] { FileName }.Concat(Arguments).Select(ShellQuote)));
 
     public string Mask(string text)
     {
@@ -54,7 +54,8 @@ public sealed record ProcessSpec(string FileName, ImmutableArray<string> Argumen
         return text;
     }
 
-    private static string Quote(string argument) =>
+    /// <summary>A word quoted for a POSIX shell (as ssh hands the remote command to one); plain words stay bare.</summary>
+    public static string ShellQuote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@+,%".Contains(c, StringComparison.Ordinal))
             ? argument
             : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

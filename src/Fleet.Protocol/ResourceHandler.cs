@@ -10,6 +10,13 @@ namespace Fleet.Protocol;
 /// </summary>
 public abstract class ResourceHandler
 {
+    /// <summary>A JSON text (a schema literal, say) as a detached element.</summary>
+    protected static JsonElement ParseJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>The type name, "provider.kind".</summary>
     public abstract string Type { get; }
 

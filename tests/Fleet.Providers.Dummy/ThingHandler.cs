@@ -8,11 +8,11 @@ namespace Fleet.Providers.Dummy;
 /// <summary>`dummy.thing`: remembers its inputs in memory and echoes `value`; misbehaves on `create` as told.</summary>
 internal sealed class ThingHandler : ResourceHandler
 {
-    private static readonly JsonElement s_inputs = Parse("""
+    private static readonly JsonElement s_inputs = ParseJson("""
         {"type":"object","required":["name","value"],"properties":{"name":{"type":"string"},"value":{"type":"string"}},"additionalProperties":false}
         """);
 
-    private static readonly JsonElement s_outputs = Parse("""
+    private static readonly JsonElement s_outputs = ParseJson("""
         {"type":"object","required":["echo"],"properties":{"echo":{"type":"string"}}}
         """);
 
@@ -30,7 +30,7 @@ internal sealed class ThingHandler : ResourceHandler
             Directory.CreateDirectory(_stateDir);
             foreach (var file in Directory.GetFiles(_stateDir, "*.json"))
             {
-                _things[Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file))] = Parse(File.ReadAllText(file));
+                _things[Uri.UnescapeDataString(Path.GetFileNameWithoutExtension(file))] = ParseJson(File.ReadAllText(file));
             }
         }
     }
@@ -116,11 +116,5 @@ internal sealed class ThingHandler : ResourceHandler
         var stdout = Console.OpenStandardOutput();
         await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line + "\n")).ConfigureAwait(false);
         await stdout.FlushAsync().ConfigureAwait(false);
-    }
-
-    private static JsonElement Parse(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
     }
 }

@@ -121,7 +121,7 @@ public sealed class Applier
         CancellationToken cancellationToken)
     {
         var prior = stored.GetValueOrDefault(change.Id);
-        var provider = change.Type[..change.Type.IndexOf('.', StringComparison.Ordinal)];
+        var provider = Graph.Resource.ProviderOf(change.Type);
         var client = await _providers.GetAsync(provider, cancellationToken).ConfigureAwait(false);
         var schema = await _providers.GetSchemaAsync(change.Type, cancellationToken).ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow;

@@ -12,7 +12,15 @@ public sealed record Resource(
     ImmutableArray<string> DependsOn)
 {
     /// <summary>The provider that owns the type: the part before the first dot.</summary>
-    public string Provider => Type[..Type.IndexOf('.', StringComparison.Ordinal)];
+    public string Provider => ProviderOf(Type);
+
+    /// <summary>The provider that owns a type: the part before the first dot ("local.file" -> "local").</summary>
+    public static string ProviderOf(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? type[..dot] : type;
+    }
 
     public string? InputString(string name) =>
         Inputs.ValueKind == JsonValueKind.Object && Inputs.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

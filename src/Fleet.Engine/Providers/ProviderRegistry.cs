@@ -57,8 +57,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
     public async Task<ResourceTypeSchema> GetSchemaAsync(string type, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(type);
-        var dot = type.IndexOf('.', StringComparison.Ordinal);
-        var provider = dot > 0 ? type[..dot] : type;
+        var provider = Resource.ProviderOf(type);
         var client = await GetAsync(provider, cancellationToken).ConfigureAwait(false);
         return client.Schema(type)
             ?? throw new ProviderException(provider, null, $"provider `{provider}` has no resource type `{type}` (it has: {string.Join(", ", client.Info.ResourceTypes.Select(t => t.Type))})");
