@@ -37,7 +37,7 @@ internal static class ProviderCommand
             }
 
             var schema = FleetPaths.Discover().Schema("provider-protocol.schema.json");
-            using var checker = new ProviderCheck(FleetOptions.Runner(parse), schema, TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            var checker = new ProviderCheck(FleetOptions.Runner(parse), schema, TimeSpan.FromSeconds(parse.GetValue(timeout)));
             var report = await checker.RunAsync([.. parse.GetValue(providerCommand) ?? []], sample, cancellationToken).ConfigureAwait(false);
             Console.Error.WriteLine("ran: " + string.Join(", ", report.Steps));
             if (report.Passed)
