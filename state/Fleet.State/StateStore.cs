@@ -14,7 +14,7 @@ namespace Fleet.State;
 /// in clear (<see cref="Sensitive"/>); events are stored as given, so callers must not put
 /// secret values in event messages.
 /// </summary>
-public sealed class StateStore : IAsyncDisposable
+public sealed partial class StateStore : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -187,212 +187,6 @@ public sealed class StateStore : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    // ---- runs and events ----
-
-    public async Task<long> BeginRunAsync(string kind, string arguments, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        ArgumentNullException.ThrowIfNull(arguments);
-        var me = Me("run");
-        return await WriteAsync(async transaction =>
-        {
-            await using var command = Command(
-                transaction,
-                "INSERT INTO runs (kind, arguments, started_at, holder) VALUES ($kind, $arguments, $at, $holder) RETURNING id;",
-                ("$kind", kind),
-                ("$arguments", arguments),
-                ("$at", Time(DateTimeOffset.UtcNow)),
-                ("$holder", $"{me.User}@{me.Host} pid {me.Pid.ToString(CultureInfo.InvariantCulture)}"));
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Appends one event to a run. Messages are stored as given: never put secret values in them.</summary>
-    public async Task AppendEventAsync(long runId, string? resourceId, string kind, string message, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        ArgumentNullException.ThrowIfNull(message);
-        await WriteAsync<bool>(async transaction =>
-        {
-            await using var command = Command(
-                transaction,
-                """
-                INSERT INTO events (run_id, seq, at, resource_id, kind, message)
-                SELECT $run, COALESCE(MAX(seq), 0) + 1, $at, $resource, $kind, $message FROM events WHERE run_id = $run;
-                """,
-                ("$run", runId),
-                ("$at", Time(DateTimeOffset.UtcNow)),
-                ("$resource", resourceId),
-                ("$kind", kind),
-                ("$message", message));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task FinishRunAsync(long runId, string outcome, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        await WriteAsync<bool>(async transaction =>
-        {
-            await using var command = Command(
-                transaction,
-                "UPDATE runs SET finished_at = $at, outcome = $outcome WHERE id = $run;",
-                ("$run", runId),
-                ("$at", Time(DateTimeOffset.UtcNow)),
-                ("$outcome", outcome));
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                throw new StateException($"run {runId} is not in the state {Path}");
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The most recent runs, newest first.</summary>
-    public async Task<ImmutableArray<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken)
-    {
-        return await ReadAsync(async () =>
-        {
-            var runs = ImmutableArray.CreateBuilder<RunRecord>();
-            await using var command = Command(
-                null,
-                "SELECT id, kind, arguments, started_at, finished_at, outcome, holder FROM runs ORDER BY id DESC LIMIT $limit;",
-                ("$limit", limit));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                runs.Add(new RunRecord(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    ParseTime(reader.GetString(3)),
-                    reader.IsDBNull(4) ? null : ParseTime(reader.GetString(4)),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.GetString(6)));
-            }
-
-            return runs.ToImmutable();
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<ImmutableArray<RunEvent>> GetEventsAsync(long runId, CancellationToken cancellationToken)
-    {
-        return await ReadAsync(async () =>
-        {
-            var events = ImmutableArray.CreateBuilder<RunEvent>();
-            await using var command = Command(
-                null,
-                "SELECT run_id, seq, at, resource_id, kind, message FROM events WHERE run_id = $run ORDER BY seq;",
-                ("$run", runId));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                events.Add(new RunEvent(
-                    reader.GetInt64(0),
-                    reader.GetInt64(1),
-                    ParseTime(reader.GetString(2)),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5)));
-            }
-
-            return events.ToImmutable();
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    // ---- the lock ----
-
-    /// <summary>
-    /// Takes the state lock. Refused (<see cref="StateLockedException"/>) while a live process
-    /// holds it, or when it was taken on another host (fleet cannot tell whether that process
-    /// lives). A lock left by a process of this host that is gone is taken over and reported in
-    /// <see cref="StateLock.RecoveredFrom"/>. Check and take happen in one BEGIN IMMEDIATE
-    /// transaction, so two racing processes cannot both win.
-    /// </summary>
-    public async Task<StateLock> AcquireLockAsync(string purpose, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(purpose);
-        var me = Me(purpose);
-        var key = ProcessIdentity.Current.Key;
-        var token = Guid.NewGuid().ToString("N");
-        var recovered = await WriteAsync(async transaction =>
-        {
-            var existing = await ReadLockAsync(transaction, cancellationToken).ConfigureAwait(false);
-            if (existing is { } held)
-            {
-                if (!string.Equals(held.Holder.Host, me.Host, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new StateLockedException(held.Holder, $"it was taken on another host ({held.Holder.Host}), so fleet cannot tell whether that process still runs");
-                }
-
-                if (ProcessIdentity.IsAlive(held.Holder.Pid, held.Holder.ProcessStart, held.ProcessKey))
-                {
-                    throw new StateLockedException(held.Holder, "that process is still running");
-                }
-
-                await using var delete = Command(transaction, "DELETE FROM lock;");
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using var insert = Command(
-                transaction,
-                """
-                INSERT INTO lock (id, purpose, user, host, pid, process_start, process_key, acquired_at, token)
-                VALUES (1, $purpose, $user, $host, $pid, $start, $key, $at, $token);
-                """,
-                ("$purpose", me.Purpose),
-                ("$user", me.User),
-                ("$host", me.Host),
-                ("$pid", me.Pid),
-                ("$start", Time(me.ProcessStart)),
-                ("$key", key),
-                ("$at", Time(me.AcquiredAt)),
-                ("$token", token));
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return existing?.Holder;
-        }, cancellationToken).ConfigureAwait(false);
-
-        _heldLocks[token] = 0;
-        return new StateLock(this, token, me, recovered);
-    }
-
-    /// <summary>Who holds the lock, or null if it is free.</summary>
-    public async Task<LockHolder?> GetLockHolderAsync(CancellationToken cancellationToken)
-    {
-        return await ReadAsync(
-            async () => (await ReadLockAsync(null, cancellationToken).ConfigureAwait(false))?.Holder,
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Removes the lock whoever holds it (`fleet state unlock`).</summary>
-    public async Task ForceUnlockAsync(CancellationToken cancellationToken)
-    {
-        await WriteAsync<bool>(async transaction =>
-        {
-            await using var command = Command(transaction, "DELETE FROM lock;");
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    internal async Task ReleaseLockAsync(string token, CancellationToken cancellationToken)
-    {
-        if (!_heldLocks.TryRemove(token, out _) || _disposed)
-        {
-            return;
-        }
-
-        await WriteAsync<bool>(async transaction =>
-        {
-            // Only our own hold: after a forced unlock, the lock may belong to someone else now.
-            await using var command = Command(transaction, "DELETE FROM lock WHERE token = $token;", ("$token", token));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -422,8 +216,6 @@ public sealed class StateStore : IAsyncDisposable
 
     private const string SelectResource =
         "SELECT id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id FROM resources";
-
-    private sealed record HeldLock(LockHolder Holder, string? ProcessKey);
 
     private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
     {
@@ -515,34 +307,6 @@ public sealed class StateStore : IAsyncDisposable
     {
         await using var command = Command(transaction, "UPDATE meta SET serial = serial + 1 WHERE id = 1;");
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<HeldLock?> ReadLockAsync(SqliteTransaction? transaction, CancellationToken cancellationToken)
-    {
-        await using var command = Command(
-            transaction,
-            "SELECT purpose, user, host, pid, process_start, acquired_at, process_key FROM lock WHERE id = 1;");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new HeldLock(
-            new LockHolder(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetInt32(3),
-                ParseTime(reader.GetString(4)),
-                ParseTime(reader.GetString(5))),
-            reader.IsDBNull(6) ? null : reader.GetString(6));
-    }
-
-    private static LockHolder Me(string purpose)
-    {
-        var (pid, start, _) = ProcessIdentity.Current;
-        return new LockHolder(purpose, Environment.UserName, Environment.MachineName, pid, start, DateTimeOffset.UtcNow);
     }
 
     private static ResourceState ReadResource(SqliteDataReader reader) => new(
