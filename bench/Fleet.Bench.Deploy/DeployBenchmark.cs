@@ -207,7 +207,7 @@ public static class DeployBenchmark
             .WithEnvironment("NIX_CONFIG", "substituters ="); // no internet here: asking cache.nixos.org only costs retries
         if (testbed is not null)
         {
-            spec = spec.WithEnvironment("FLEET_SSH_CONFIG", testbed.Description.SshConfig);
+            spec = testbed.ForFleet(spec);
         }
 
         var result = await s_runner.RunAsync(spec, s_none).ConfigureAwait(false);

@@ -73,8 +73,8 @@ in
       example = "ssh-ed25519 AAAAC3Nza...";
       description = ''
         The node's SSH host public key, pinned: fleet checks the host against it alone. When null,
-        your known_hosts and ~/.ssh/config apply (unknown hosts are refused unless
-        `fleet apply --trust-on-first-use`).
+        the fleet's own known_hosts (beside its state database) and the system-wide one apply;
+        unknown hosts are refused unless `fleet apply --trust-on-first-use` records their key.
       '';
     };
     goal = mkOption {

@@ -6,16 +6,24 @@ namespace Fleet.Providers.NixOS;
 
 /// <summary>
 /// OpenSSH for every node of a run: one multiplexed master connection per node (ControlMaster in
-/// a private directory), BatchMode so nothing ever prompts, host keys checked against the pinned
-/// key when the fleet gives one, else against the user's known_hosts (ssh_config applies).
-/// FLEET_SSH_CONFIG names an ssh_config to use instead of ~/.ssh/config (the testbed's);
-/// FLEET_SSH_ACCEPT_NEW=1 trusts unknown host keys on first use (`--trust-on-first-use`).
+/// a private directory), BatchMode so nothing ever prompts, and host keys checked against what
+/// the fleet knows: the key pinned in the node's config (`deployment.hostKey`), else the fleet's
+/// own known_hosts file (FLEET_KNOWN_HOSTS, which the CLI sets to known_hosts beside the state
+/// database), to which `--trust-on-first-use` (FLEET_SSH_ACCEPT_NEW=1) adds unknown hosts.
+/// The user's ~/.ssh/known_hosts is not consulted; the system-wide one and ~/.ssh/config apply.
+/// FLEET_SSH_CONFIG names an ssh_config to use instead of ~/.ssh/config (the testbed's).
 /// </summary>
 public sealed class SshConnections : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fleet-ssh-").FullName;
     private readonly ConcurrentDictionary<SshTarget, byte> _used = new();
     private readonly ProcessRunner _runner = new();
+
+    /// <summary>The fleet's known_hosts: FLEET_KNOWN_HOSTS, else ~/.ssh/fleet_known_hosts (only outside the CLI).</summary>
+    public static string KnownHostsFile =>
+        Environment.GetEnvironmentVariable("FLEET_KNOWN_HOSTS") is { Length: > 0 } file
+            ? file
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "fleet_known_hosts");
 
     /// <summary>Options for ssh and for NIX_SSHOPTS; `fresh` bypasses the master (a new connection).</summary>
     public ImmutableArray<string> Options(SshTarget target, bool fresh = false)
@@ -45,9 +53,12 @@ public sealed class SshConnections : IAsyncDisposable
             File.WriteAllText(file, $"{name} {key.Trim()}\n");
             options.AddRange("-o", $"UserKnownHostsFile={file}", "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes");
         }
-        else if (Environment.GetEnvironmentVariable("FLEET_SSH_ACCEPT_NEW") == "1")
+        else
         {
-            options.AddRange("-o", "StrictHostKeyChecking=accept-new");
+            var known = KnownHostsFile;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(known))!);
+            var tofu = Environment.GetEnvironmentVariable("FLEET_SSH_ACCEPT_NEW") == "1";
+            options.AddRange("-o", $"UserKnownHostsFile={known}", "-o", $"StrictHostKeyChecking={(tofu ? "accept-new" : "yes")}");
         }
 
         if (target.Port is { } p)
@@ -57,6 +68,21 @@ public sealed class SshConnections : IAsyncDisposable
 
         options.AddRange(target.Options);
         return options.ToImmutable();
+    }
+
+    /// <summary>What to do about a refused host key, when ssh's output says it refused one; else "".</summary>
+    public static string HostKeyHint(SshTarget target, string sshOutput)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (sshOutput?.Contains("Host key verification failed", StringComparison.Ordinal) != true)
+        {
+            return "";
+        }
+
+        return target.HostKey is null
+            ? $"\n  {target.Host}'s SSH host key is unknown to this fleet or differs from the one it knows ({KnownHostsFile}): " +
+              "pin it as deployment.hostKey, or accept a new host's key once with `fleet apply --trust-on-first-use` (a changed key is never accepted)"
+            : $"\n  {target.Host}'s SSH host key differs from its pinned deployment.hostKey";
     }
 
     /// <summary>ssh argv running `command` (a list of words, each quoted for the remote shell).</summary>

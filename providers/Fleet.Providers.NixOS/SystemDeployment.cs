@@ -153,7 +153,7 @@ public sealed class SystemDeployment
     {
         var spec = ProcessSpec.Create("nix-copy-closure", ["--to", target.Destination, .. substitute ? s_useSubstitutes : [], .. paths])
             .WithEnvironment("NIX_SSHOPTS", _ssh.NixSshOptions(target));
-        await RunLoggedAsync(spec, call, "copying", cancellationToken).ConfigureAwait(false);
+        await RunLoggedAsync(spec, call, "copying", cancellationToken, target).ConfigureAwait(false);
     }
 
     private async Task RebootAsync(SshTarget target, string system, ProviderCall call, CancellationToken cancellationToken)
@@ -182,7 +182,8 @@ public sealed class SystemDeployment
         throw new ResourceFailedException($"{target.Host} did not come back within 10 minutes of the reboot");
     }
 
-    private async Task<ProcessResult> RunLoggedAsync(ProcessSpec spec, ProviderCall call, string stage, CancellationToken cancellationToken)
+    /// <param name="target">The node the command talks to over SSH, if any, for a hint about refused host keys.</param>
+    private async Task<ProcessResult> RunLoggedAsync(ProcessSpec spec, ProviderCall call, string stage, CancellationToken cancellationToken, SshTarget? target = null)
     {
         var tail = new Queue<string>();
         var result = await _runner.RunAsync(spec, cancellationToken, null, line =>
@@ -192,11 +193,12 @@ public sealed class SystemDeployment
         }).ConfigureAwait(false);
         return result.Succeeded
             ? result
-            : throw new ResourceFailedException($"{stage} failed (`{spec.Display}` exited {result.ExitCode}):\n  {string.Join("\n  ", tail)}");
+            : throw new ResourceFailedException(
+                $"{stage} failed (`{spec.Display}` exited {result.ExitCode}):\n  {string.Join("\n  ", tail)}{(target is null ? "" : SshConnections.HostKeyHint(target, result.StandardError))}");
     }
 
     internal static ResourceFailedException Unreachable(SshTarget target, ProcessResult result) =>
-        new($"cannot reach {target} over SSH (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}");
+        new($"cannot reach {target} over SSH (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}{SshConnections.HostKeyHint(target, result.StandardError)}");
 
     private static JsonElement Outputs(string system, int? generation, string? previous, DateTimeOffset? at, string health, string? agent = null, string? bootSystem = null)
     {

@@ -38,6 +38,7 @@ public static class FleetCli
         root.Options.Add(FleetOptions.Verbose);
         // `--on @tag` must not be read as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        FleetOptions.ExportKnownHosts(parse);
         try
         {
             // fleet handles SIGINT/SIGTERM itself (Interruption): state must be written before exit.

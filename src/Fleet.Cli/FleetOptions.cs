@@ -62,6 +62,18 @@ internal static class FleetOptions
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, ".fleet", "state.db");
     }
 
+    /// <summary>
+    /// The fleet's known_hosts (FLEET_KNOWN_HOSTS, else known_hosts beside the state database),
+    /// exported so every SSH connection of this process and its providers checks host keys against it.
+    /// </summary>
+    public static void ExportKnownHosts(ParseResult parse)
+    {
+        if (Environment.GetEnvironmentVariable("FLEET_KNOWN_HOSTS") is not { Length: > 0 })
+        {
+            Environment.SetEnvironmentVariable("FLEET_KNOWN_HOSTS", Path.Combine(Path.GetDirectoryName(StatePath(parse))!, "known_hosts"));
+        }
+    }
+
     public static FleetSource Source(ParseResult parse)
     {
         var file = parse.GetValue(File);

@@ -70,9 +70,8 @@ public sealed class SudoFleet : IAsyncDisposable
             """).Render());
 
     private ProcessSpec Fleet(params string[] args) =>
-        ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
-            .WithWorkingDirectory(Dir)
-            .WithEnvironment("FLEET_SSH_CONFIG", Testbed.Description.SshConfig);
+        Testbed.ForFleet(ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
+            .WithWorkingDirectory(Dir));
 
     /// <summary>`fleet apply --plain` with stdin not a terminal.</summary>
     public Task<ProcessResult> ApplyAsync() => _runner.RunAsync(Fleet("apply", "--plain"), CancellationToken.None);
@@ -87,7 +86,6 @@ public sealed class SudoFleet : IAsyncDisposable
         var fleet = Fleet("apply", "--ask-sudo-password", "--plain");
         var spec = ProcessSpec.Create("python3", [Path.Combine(AppContext.BaseDirectory, "answer-prompt.py"), Prompt, fleet.FileName, .. fleet.Arguments])
             .WithWorkingDirectory(Dir)
-            .WithEnvironment("FLEET_SSH_CONFIG", Testbed.Description.SshConfig)
             .WithEnvironment("TERM", "xterm")
             .WithInput(Encoding.UTF8.GetBytes(answer + "\n"));
         var seen = new HashSet<string>(StringComparer.Ordinal);

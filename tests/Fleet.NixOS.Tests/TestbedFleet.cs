@@ -43,9 +43,8 @@ public sealed class TestbedFleet : IAsyncDisposable
         File.WriteAllText(Path.Combine(dir ?? Dir, "fleet.nix"), file.Render());
 
     public ProcessSpec FleetCommand(string dir, params string[] args) =>
-        ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
+        Testbed.ForFleet(ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin]))
             .WithWorkingDirectory(dir)
-            .WithEnvironment("FLEET_SSH_CONFIG", Testbed.Description.SshConfig)
             .WithEnvironment("NIX_CONFIG", OfflineNix);
 
     public Task<ProcessResult> FleetAsync(params string[] args) => FleetInAsync(Dir, args);

@@ -47,9 +47,8 @@ public sealed class SecretsFleet : IAsyncDisposable
     }
 
     public ProcessSpec FleetCommand(params string[] args) =>
-        ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
-            .WithWorkingDirectory(Dir)
-            .WithEnvironment("FLEET_SSH_CONFIG", Testbed.Description.SshConfig);
+        Testbed.ForFleet(ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
+            .WithWorkingDirectory(Dir));
 
     public Task<ProcessResult> FleetAsync(params string[] args) => _runner.RunAsync(FleetCommand(args), CancellationToken.None);
 

@@ -50,6 +50,16 @@ public sealed class LocalTestbed : IAsyncDisposable
     public Task<ProcessResult> SshAsync(string node, string command, CancellationToken cancellationToken) =>
         _runner.RunAsync(ProcessSpec.Create("ssh", "-F", Description.SshConfig, node, command), cancellationToken);
 
+    /// <summary>
+    /// `spec` (a fleet command) reaching this testbed: its ssh_config, and its known_hosts as the
+    /// fleet's known_hosts (the node keys an operator would have accepted or pinned).
+    /// </summary>
+    public ProcessSpec ForFleet(ProcessSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.WithEnvironment("FLEET_SSH_CONFIG", Description.SshConfig).WithEnvironment("FLEET_KNOWN_HOSTS", Description.KnownHosts);
+    }
+
     /// <summary>ssh options for tools that take them (NIX_SSHOPTS, fleet's FLEET_SSH_CONFIG).</summary>
     public string NixSshOptions => $"-F {Description.SshConfig}";
 
