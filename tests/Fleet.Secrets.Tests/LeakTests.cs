@@ -9,6 +9,23 @@ namespace Fleet.Secrets.Tests;
 public sealed class LeakTests
 {
     [Fact]
+    public async Task Fleet_eval_prints_a_secret_text_as_sensitive_unless_asked_to_show_it()
+    {
+        await using var fleet = await SecretsFleet.UpAsync();
+        var token = SecretsFleet.Token("eval");
+        fleet.Write($$"""deployment.secrets.token.text = "{{token}}";""");
+
+        var eval = await fleet.FleetAsync("eval");
+        var shown = await fleet.FleetAsync("eval", "--show-sensitive");
+
+        Assert.True(eval.ExitCode == 0, eval.StandardError);
+        Assert.DoesNotContain(token, eval.StandardOutput + eval.StandardError, StringComparison.Ordinal);
+        Assert.Contains("\"text\": \"(sensitive)\"", eval.StandardOutput, StringComparison.Ordinal);
+        Assert.True(shown.ExitCode == 0, shown.StandardError);
+        Assert.Contains(token, shown.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_secret_is_in_a_store_the_state_the_output_the_json_events_or_any_argv_during_upload()
     {
         await using var fleet = await SecretsFleet.UpAsync();
