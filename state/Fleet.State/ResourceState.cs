@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 
 namespace Fleet.State;
@@ -16,4 +17,11 @@ public sealed record ResourceState(
     ResourceStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long? LastRunId);
+    long? LastRunId)
+{
+    /// <summary>
+    /// The ids it depended on when it was last applied (`dependsOn` and `$ref` targets), sorted.
+    /// Deletes run in reverse of these; rows written before they were recorded have none.
+    /// </summary>
+    public ImmutableArray<string> Dependencies { get; init; } = [];
+}

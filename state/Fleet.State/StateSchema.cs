@@ -59,6 +59,12 @@ internal static class StateSchema
         );
         INSERT INTO meta (id, serial) VALUES (1, 0);
         """,
+
+        // 2: each resource's dependencies when it was last applied (a JSON array of ids), so
+        // deletes can run in reverse dependency order. Rows from before have none recorded.
+        """
+        ALTER TABLE resources ADD COLUMN dependencies TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(dependencies));
+        """,
     ];
 
     public static int CurrentVersion => Steps.Length;

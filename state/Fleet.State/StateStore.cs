@@ -125,17 +125,19 @@ public sealed partial class StateStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(state);
         var inputs = Json(state.Inputs, nameof(state.Inputs));
         var outputs = Json(state.Outputs, nameof(state.Outputs));
+        var dependencies = JsonArray(state.Dependencies);
         await WriteAsync<bool>(async transaction =>
         {
             await using (var command = Command(
                 transaction,
                 """
-                INSERT INTO resources (id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id)
-                VALUES ($id, $type, $provider, $node, $inputs, $outputs, $status, $created, $updated, $run)
+                INSERT INTO resources (id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id, dependencies)
+                VALUES ($id, $type, $provider, $node, $inputs, $outputs, $status, $created, $updated, $run, $dependencies)
                 ON CONFLICT (id) DO UPDATE SET
                     type = excluded.type, provider = excluded.provider, node = excluded.node,
                     inputs = excluded.inputs, outputs = excluded.outputs, status = excluded.status,
-                    created_at = excluded.created_at, updated_at = excluded.updated_at, last_run_id = excluded.last_run_id;
+                    created_at = excluded.created_at, updated_at = excluded.updated_at, last_run_id = excluded.last_run_id,
+                    dependencies = excluded.dependencies;
                 """,
                 ("$id", state.Id),
                 ("$type", state.Type),
@@ -146,7 +148,8 @@ public sealed partial class StateStore : IAsyncDisposable
                 ("$status", StatusText(state.Status)),
                 ("$created", Time(state.CreatedAt)),
                 ("$updated", Time(state.UpdatedAt)),
-                ("$run", state.LastRunId)))
+                ("$run", state.LastRunId),
+                ("$dependencies", dependencies)))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -215,7 +218,7 @@ public sealed partial class StateStore : IAsyncDisposable
     // ---- plumbing ----
 
     private const string SelectResource =
-        "SELECT id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id FROM resources";
+        "SELECT id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id, dependencies FROM resources";
 
     private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
     {
@@ -319,11 +322,40 @@ public sealed partial class StateStore : IAsyncDisposable
         ParseStatus(reader.GetString(6)),
         ParseTime(reader.GetString(7)),
         ParseTime(reader.GetString(8)),
-        reader.IsDBNull(9) ? null : reader.GetInt64(9));
+        reader.IsDBNull(9) ? null : reader.GetInt64(9))
+    {
+        Dependencies = ParseStrings(reader.GetString(10)),
+    };
 
     private static string Json(JsonElement value, string what) => value.ValueKind == JsonValueKind.Undefined
         ? throw new ArgumentException($"{what} must be a JSON value (use {{}} for none)", what)
         : JsonSerializer.Serialize(value);
+
+    private static string JsonArray(ImmutableArray<string> values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values.IsDefault ? [] : values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static ImmutableArray<string> ParseStrings(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.ValueKind == JsonValueKind.Array
+            && document.RootElement.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
+            ? [.. document.RootElement.EnumerateArray().Select(e => e.GetString()!)]
+            : throw new StateException($"a resource's recorded dependencies are not a list of ids in the state: {text}");
+    }
 
     private static JsonElement ParseJson(string text)
     {

@@ -19,6 +19,18 @@ public static class RawDatabase
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>Creates a database as a fleet that knew only the first <paramref name="version"/> schema steps would have.</summary>
+    public static async Task CreateAtVersionAsync(string path, int version)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var step = 0; step < version; step++)
+        {
+            await ScalarAsync(path, StateSchema.Steps[step]);
+        }
+
+        await ScalarAsync(path, $"PRAGMA user_version = {version};");
+    }
+
     /// <summary>Writes a lock row as a holder elsewhere would have.</summary>
     public static Task WriteLockAsync(string path, LockHolder holder, string? processKey = null) => ScalarAsync(
         path,

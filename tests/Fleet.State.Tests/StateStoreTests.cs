@@ -17,7 +17,10 @@ public sealed class StateStoreTests : IDisposable
             id, "nixos.system", "nixos", "web1",
             Json("""{"toplevel":"/nix/store/abc-nixos","tags":["web","eu"],"port":22}"""),
             Json("""{"generation":7,"activated":true}"""),
-            status, created, created.AddMinutes(5).AddTicks(7), run);
+            status, created, created.AddMinutes(5).AddTicks(7), run)
+        {
+            Dependencies = ["node.web1", "secret.file/web1-key"],
+        };
     }
 
     [Fact]
@@ -36,7 +39,8 @@ public sealed class StateStoreTests : IDisposable
         Assert.NotNull(got);
         foreach (var read in new[] { got!, all[original.Id] })
         {
-            Assert.Equal(original with { Inputs = default, Outputs = default }, read with { Inputs = default, Outputs = default });
+            Assert.Equal(original with { Inputs = default, Outputs = default, Dependencies = [] }, read with { Inputs = default, Outputs = default, Dependencies = [] });
+            Assert.Equal<string>(["node.web1", "secret.file/web1-key"], read.Dependencies);
             Assert.Equal(original.Inputs.GetRawText(), read.Inputs.GetRawText());
             Assert.Equal(original.Outputs.GetRawText(), read.Outputs.GetRawText());
         }
@@ -92,6 +96,35 @@ public sealed class StateStoreTests : IDisposable
         }
 
         Assert.Equal((long)StateSchema.CurrentVersion, await RawDatabase.ScalarAsync(_state.DatabasePath, "PRAGMA user_version;"));
+    }
+
+    [Fact]
+    public async Task A_state_of_the_previous_schema_version_is_upgraded_in_place_keeping_its_rows_with_no_dependencies()
+    {
+        var previous = StateSchema.CurrentVersion - 1;
+        await RawDatabase.CreateAtVersionAsync(_state.DatabasePath, previous);
+        await RawDatabase.ScalarAsync(
+            _state.DatabasePath,
+            """
+            INSERT INTO resources (id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id)
+            VALUES ('node.web1', 'nixos.system', 'nixos', 'web1', '{"goal":"switch"}', '{"generation":3}', 'failed',
+                    '2025-03-01T12:00:00.0000000+00:00', '2025-03-02T12:00:00.0000000+00:00', NULL);
+            UPDATE meta SET serial = 5;
+            """);
+
+        await using var store = await _state.OpenAsync();
+        var row = await store.GetAsync("node.web1", CancellationToken.None);
+
+        Assert.Equal((long)StateSchema.CurrentVersion, await RawDatabase.ScalarAsync(_state.DatabasePath, "PRAGMA user_version;"));
+        Assert.NotNull(row);
+        Assert.Equal(("nixos.system", "web1", ResourceStatus.Failed), (row!.Type, row.Node, row.Status));
+        Assert.Equal("""{"goal":"switch"}""", row.Inputs.GetRawText());
+        Assert.Equal("""{"generation":3}""", row.Outputs.GetRawText());
+        Assert.Empty(row.Dependencies);
+        Assert.Equal(5, await store.GetSerialAsync(CancellationToken.None));
+
+        await store.PutAsync(row with { Dependencies = ["node.db1"] }, CancellationToken.None);
+        Assert.Equal<string>(["node.db1"], (await store.GetAsync("node.web1", CancellationToken.None))!.Dependencies);
     }
 
     [Fact]
