@@ -71,7 +71,7 @@ internal static class StateCommand
     private static Command Show()
     {
         var id = new Argument<string>("id") { Description = "Resource id, as `fleet state list` shows it" };
-        var command = new Command("show", "Show one resource's inputs and outputs as JSON (sensitive values appear only as their hash)") { id };
+        var command = new Command("show", "Show one resource's inputs, outputs and recorded dependencies as JSON (sensitive values appear only as their hash)") { id };
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
             var wanted = parse.GetValue(id)!;
@@ -231,6 +231,13 @@ internal static class StateCommand
             writer.WriteNull("lastRunId");
         }
 
+        writer.WriteStartArray("dependencies");
+        foreach (var dependency in resource.Dependencies)
+        {
+            writer.WriteStringValue(dependency);
+        }
+
+        writer.WriteEndArray();
         writer.WritePropertyName("inputs");
         resource.Inputs.WriteTo(writer);
         writer.WritePropertyName("outputs");
