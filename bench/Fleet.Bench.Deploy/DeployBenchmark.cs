@@ -36,16 +36,18 @@ public static class DeployBenchmark
             var eval = await TimeAsync(() => FleetAsync(dir, null, "eval")).ConfigureAwait(false);
             Console.WriteLine(Invariant($"evaluation (`fleet eval`, {largest} nodes): {eval:F2} s"));
             Console.WriteLine();
-            Console.WriteLine($"{"nodes",6} {"loop s",8} {"fleet s",8} {"loop/fleet",11} {"loop cpu s",11} {"fleet cpu s",12}");
+            Console.WriteLine($"{"nodes",6} {"loop s",8} {"fleet s",8} {"loop/fleet",11} {"loop cpu s",11} {"fleet cpu s",12} {"of which deployer",18}");
 
             var fleetTimes = new Dictionary<int, double>();
             double loop20 = 0;
             double cpuBound = 0;
+            var deployerShare = (Deployer: 0.0, All: 0.0);
             foreach (var n in sizes)
             {
                 var nodes = names[..n];
                 var loopCpu = 0.0;
                 var fleetCpu = 0.0;
+                var deployerCpu = 0.0;
                 var loop = await WithTestbedAsync(nodes, async tb =>
                 {
                     var before = MachineCpuSeconds();
@@ -56,13 +58,16 @@ public static class DeployBenchmark
                 var fleet = await WithTestbedAsync(nodes, async tb =>
                 {
                     var before = MachineCpuSeconds();
+                    var deployerBefore = DeployerCpuSeconds();
                     var seconds = await TimeAsync(() => FleetAsync(dir, tb, "apply", "--plain", "--parallel", "32", "--on", string.Join(',', nodes))).ConfigureAwait(false);
                     fleetCpu = MachineCpuSeconds() - before;
+                    deployerCpu = DeployerCpuSeconds() - deployerBefore;
                     return seconds;
                 }).ConfigureAwait(false);
                 fleetTimes[n] = fleet;
                 loop20 = loop;
-                Console.WriteLine(Invariant($"{n,6} {loop,8:F2} {fleet,8:F2} {loop / fleet,10:F1}x {loopCpu,11:F2} {fleetCpu,12:F2}"));
+                Console.WriteLine(Invariant($"{n,6} {loop,8:F2} {fleet,8:F2} {loop / fleet,10:F1}x {loopCpu,11:F2} {fleetCpu,12:F2} {deployerCpu,18:F2}"));
+                deployerShare = (deployerCpu, fleetCpu);
                 cpuBound = loop / (loopCpu / Environment.ProcessorCount);
             }
 
@@ -89,6 +94,7 @@ public static class DeployBenchmark
             Console.WriteLine();
             Console.WriteLine(Invariant($"one node alone (fleet apply --on, fresh node): {string.Join(", ", probes.Zip(singles, (p, s) => Invariant($"{p} {s:F2} s")))}; slowest {slowest:F2} s"));
             Console.WriteLine(Invariant($"no-op apply of {largest} nodes: {noop:F2} s, of which evaluation {noopEval:F2} s -> {noop - noopEval:F2} s beyond evaluation"));
+            Console.WriteLine(Invariant($"CPU split at {largest} nodes: fleet's side (fleet, providers, ssh clients, nix-copy-closure) {deployerShare.Deployer:F2} s, the nodes' side (sshd, nix-store imports, agent, switch-to-configuration, services) {deployerShare.All - deployerShare.Deployer:F2} s; on this testbed both share the same {Environment.ProcessorCount} cores"));
             Console.WriteLine(Invariant($"CPU bound: the loop's own CPU time alone, spread over {Environment.ProcessorCount} cores, allows at most {cpuBound:F1}x over the loop at {largest} nodes"));
             Console.WriteLine();
             var speedup = loop20 / fleetTimes[largest];
@@ -180,6 +186,19 @@ public static class DeployBenchmark
     }
 
     private static readonly int[] s_busyFields = [1, 2, 3, 6, 7, 8];
+
+    /// <summary>
+    /// CPU time of this process's finished children and their descendants (cutime + cstime of
+    /// /proc/self/stat): the deployer's side of a fleet run, not the nodes' processes, which
+    /// descend from the nodes' sshd.
+    /// </summary>
+    private static double DeployerCpuSeconds()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "pid (comm) ", fields start at the third (state); cutime and cstime are the 16th and 17th.
+        return (long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
+    }
 
     /// <summary>CPU time the whole machine spent (all processes, nodes included), from /proc/stat.</summary>
     private static double MachineCpuSeconds()
