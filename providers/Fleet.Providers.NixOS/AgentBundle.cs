@@ -7,7 +7,8 @@ namespace Fleet.Providers.NixOS;
 /// The fleet-agent binary (NativeAOT, one file) as a store path on the deployer, so it travels
 /// to each node with the system closure and the first deployment needs nothing on the node.
 /// Found at $FLEET_AGENT, else agent/fleet-agent beside this provider, else artifacts/agent in
-/// the checkout this provider was built from (script/bootstrap publishes it there).
+/// the checkout this provider was built from (script/bootstrap publishes it there). An agent that
+/// already is STOREPATH/bin/fleet-agent (the flake's package) is sent as that store path.
 /// </summary>
 public sealed class AgentBundle
 {
@@ -39,8 +40,15 @@ public sealed class AgentBundle
 
     private async Task<string> AddAsync(CancellationToken cancellationToken)
     {
+        var binary = Locate();
+        if (StorePathOf(binary) is { } packaged)
         {
-            var binary = Locate();
+            // Built by Nix (the flake's package): its own store path, whose closure carries what
+            // it links against (a copy added with `nix-store --add` would lose those references).
+            return packaged;
+        }
+
+        {
             var staging = Directory.CreateTempSubdirectory("fleet-agent-").FullName;
             var root = Path.Combine(staging, "fleet-agent");
             Directory.CreateDirectory(Path.Combine(root, "bin"));
@@ -50,6 +58,20 @@ public sealed class AgentBundle
             Directory.Delete(staging, recursive: true);
             return result.StandardOutput.Trim();
         }
+    }
+
+    /// <summary>/nix/store/HASH-NAME when `binary` is HASH-NAME/bin/fleet-agent in the store, else null.</summary>
+    internal static string? StorePathOf(string binary)
+    {
+        var full = Path.GetFullPath(binary);
+        const string Store = "/nix/store/";
+        if (!full.StartsWith(Store, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = full[Store.Length..].Split('/');
+        return parts is [var name, "bin", "fleet-agent"] ? Store + name : null;
     }
 
     private static string Locate()
