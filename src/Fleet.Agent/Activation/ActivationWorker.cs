@@ -20,6 +20,7 @@ public sealed class ActivationWorker
     private readonly SystemSwitcher _switcher;
     private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
     private string? _previous;
+    private ProfileBefore? _profileBefore;
     private ImmutableArray<HealthResult> _health = [];
 
     public ActivationWorker(AgentFiles files, ActivationRequest request, TextWriter events)
@@ -61,7 +62,13 @@ public sealed class ActivationWorker
                 record = Record(Outcomes.Failed, ExitCodes.Failed, $"internal error: {e}");
             }
 
-            _files.WriteLastActivation(record);
+            // A dry run is no activation: the record of the last real one (and what `rollback`
+            // goes back to) stays as it was.
+            if (_request.Goal != "dry-activate")
+            {
+                _files.WriteLastActivation(record);
+            }
+
             _files.DeleteActive();
             File.Delete(_files.Paths.ConfirmFile(_request.Id));
             File.Delete(_files.Paths.RejectFile(_request.Id));
@@ -89,6 +96,7 @@ public sealed class ActivationWorker
         if (_request.SetsProfile)
         {
             Stage("setting-profile");
+            _profileBefore = new ProfileBefore(SystemSwitcher.Generation(_request.Profile), SystemSwitcher.HighestGeneration(_request.Profile));
             var profile = await _switcher.SetProfileAsync(_request.Profile, _request.System, cancellationToken).ConfigureAwait(false);
             if (!profile.Succeeded)
             {
@@ -134,7 +142,7 @@ public sealed class ActivationWorker
 
         if (!_request.WaitsForConfirmation)
         {
-            return Record(Outcomes.Activated, ExitCodes.Ok, null);
+            return Record(_request.Goal == "dry-activate" ? Outcomes.DryActivated : Outcomes.Activated, ExitCodes.Ok, null);
         }
 
         var deadline = DateTimeOffset.UtcNow + _request.ConfirmTimeout;
@@ -177,33 +185,84 @@ public sealed class ActivationWorker
         }
     }
 
+    /// <summary>
+    /// Undoes what this activation did, and only that: the profile goes back to the generation it
+    /// was on (the one this activation made is deleted), and for switch and test the exact
+    /// system that ran before runs again (switch: `switch`, or `test` then the profile's `boot`
+    /// when the profile booted another system; test: `test`, no generation). Boot activated
+    /// nothing: the profile's system only becomes the boot default again.
+    /// </summary>
     private async Task<ActivationRecord> RollBackAsync(string outcome, int exitCode, string why, CancellationToken cancellationToken)
     {
-        if (_previous is null)
+        if (_previous is null && _request.ChangesRunningSystem)
         {
             return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; there is no previous system (first deployment), so it cannot roll back");
         }
 
-        Stage("rolling-back", previous: _previous);
-        if (_request.SetsProfile)
+        if (!_request.ChangesRunningSystem && _profileBefore?.Generation is null)
         {
-            var profile = await _switcher.SetProfileAsync(_request.Profile, _previous, cancellationToken).ConfigureAwait(false);
-            if (!profile.Succeeded)
-            {
-                return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; setting the profile back to {_previous} failed with exit code {profile.ExitCode}");
-            }
+            return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; the system profile had no generation before, so there is nothing to go back to");
         }
 
-        if (_request.Goal != "boot")
+        Stage("rolling-back", previous: _previous ?? "none");
+        if (_request.SetsProfile && await RestoreProfileAsync(cancellationToken).ConfigureAwait(false) is { } profileFailure)
         {
-            var switched = await _switcher.SwitchAsync(_previous, _request.Goal == "test" ? "test" : "switch", cancellationToken).ConfigureAwait(false);
+            return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; {profileFailure}");
+        }
+
+        var bootDefault = _profileBefore?.Generation is { } generation ? SystemSwitcher.SystemOf(_request.Profile, generation) : null;
+        var steps = new List<(string System, string Action)>();
+        if (_request.ChangesRunningSystem)
+        {
+            var alsoBoots = _request.Goal == "switch" && (bootDefault is null || bootDefault == _previous);
+            steps.Add((_previous!, alsoBoots ? "switch" : "test"));
+        }
+
+        if (_request.SetsProfile && bootDefault is not null && !steps.Any(s => s.Action == "switch"))
+        {
+            steps.Add((bootDefault, "boot"));
+        }
+
+        foreach (var (system, action) in steps)
+        {
+            var switched = await _switcher.SwitchAsync(system, action, cancellationToken).ConfigureAwait(false);
             if (!switched.Succeeded)
             {
-                return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; switching back to {_previous} failed with exit code {switched.ExitCode}");
+                return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; switch-to-configuration {action} of {system} failed with exit code {switched.ExitCode} while rolling back");
             }
         }
 
-        return Record(outcome, exitCode, $"{why}; rolled back to {_previous}");
+        return Record(outcome, exitCode, _request.ChangesRunningSystem
+            ? $"{why}; rolled back to {_previous}"
+            : $"{why}; the profile is back on generation {_profileBefore?.Generation} ({bootDefault}), nothing was activated");
+    }
+
+    /// <summary>Puts the profile back on the generation it was on; deletes the generation this activation made. Null, or what failed.</summary>
+    private async Task<string?> RestoreProfileAsync(CancellationToken cancellationToken)
+    {
+        var now = SystemSwitcher.Generation(_request.Profile);
+        if (_profileBefore is not { Generation: { } before } || now == before)
+        {
+            return null;
+        }
+
+        var back = await _switcher.SwitchGenerationAsync(_request.Profile, before, cancellationToken).ConfigureAwait(false);
+        if (!back.Succeeded)
+        {
+            return $"switching the profile back to generation {before} failed with exit code {back.ExitCode}";
+        }
+
+        // Only a generation `--set` made: it may have reused the last one, which existed before.
+        if (now is { } made && made > (_profileBefore.Highest ?? 0))
+        {
+            var deleted = await _switcher.DeleteGenerationAsync(_request.Profile, made, cancellationToken).ConfigureAwait(false);
+            if (!deleted.Succeeded)
+            {
+                Emit(new ActivationEvent("output") { Stream = "agent", Line = $"could not delete generation {made} of {_request.Profile} (exit {deleted.ExitCode}); it stays, unused" });
+            }
+        }
+
+        return null;
     }
 
     private ActivationRecord Record(string outcome, int exitCode, string? message) =>
@@ -223,4 +282,7 @@ public sealed class ActivationWorker
             _events.Flush();
         }
     }
+
+    /// <summary>The profile before this activation set it: its current and its highest generation.</summary>
+    private sealed record ProfileBefore(int? Generation, int? Highest);
 }

@@ -4,7 +4,8 @@ namespace Fleet.Agent.Activation;
 
 /// <summary>
 /// `rollback`: back to the exact system that ran before the last activation. A pending
-/// activation is told to roll back (its worker does it); otherwise this takes the lock and does it.
+/// activation is told to roll back (its worker does it); otherwise this takes the lock and does it:
+/// a new profile generation and `switch`, or after a `test` activation only `test` (no generation).
 /// </summary>
 public sealed class ManualRollback
 {
@@ -47,11 +48,13 @@ public sealed class ManualRollback
             Console.Error.WriteLine(line);
         });
         var target = last.Previous;
-        var setProfile = await switcher.SetProfileAsync(profile, target, cancellationToken).ConfigureAwait(false);
-        var switched = setProfile.Succeeded ? await switcher.SwitchAsync(target, "switch", cancellationToken).ConfigureAwait(false) : setProfile;
+        // After `test` the profile never moved: going back is activating the previous system again.
+        var goal = last.Goal == "test" ? "test" : "switch";
+        var setProfile = goal == "switch" ? await switcher.SetProfileAsync(profile, target, cancellationToken).ConfigureAwait(false) : null;
+        var switched = setProfile is { Succeeded: false } ? setProfile : await switcher.SwitchAsync(target, goal, cancellationToken).ConfigureAwait(false);
         var ok = switched.Succeeded;
         var record = new ActivationRecord(
-            id, target, current, "switch", start, DateTimeOffset.UtcNow, ok ? Outcomes.RolledBackManual : Outcomes.Failed, ok ? ExitCodes.Ok : ExitCodes.FailedNoRollback,
+            id, target, current, goal, start, DateTimeOffset.UtcNow, ok ? Outcomes.RolledBackManual : Outcomes.Failed, ok ? ExitCodes.Ok : ExitCodes.FailedNoRollback,
             ok ? $"rolled back from {current} to {target}" : $"rolling back to {target} failed with exit code {switched.ExitCode}", [], log);
         _files.WriteLastActivation(record);
         return (record, record.ExitCode, record.Message!);
