@@ -111,6 +111,12 @@ public sealed class AgentActivation
             return new Started(awaiting, previous);
         }
 
+        if (result.ExitCode == 255 && !finished && inputs.Goal == "dry-activate")
+        {
+            // A dry run leaves no record on the node to find it by; it changed nothing either way.
+            throw new ResourceFailedException($"lost the SSH session to {inputs.Target.Host} during dry-activate (nothing changes on the node); last lines:\n  " + string.Join("\n  ", tail));
+        }
+
         if (result.ExitCode == 255 && !finished)
         {
             // ssh itself failed: before the agent started (nothing happened) or the session dropped

@@ -28,7 +28,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
 
     private static readonly JsonElement s_outputs = ParseJson("""
         {"type":"object","required":["systemPath"],
-         "properties":{"systemPath":{"type":"string"},"generation":{"type":["integer","null"]},"previousSystem":{"type":["string","null"]},
+         "properties":{"systemPath":{"type":["string","null"]},"generation":{"type":["integer","null"]},"previousSystem":{"type":["string","null"]},
            "activatedAt":{"type":["string","null"]},"health":{"type":"string"},"agentPath":{"type":["string","null"]},"bootSystem":{"type":["string","null"]}}}
         """);
 
@@ -61,18 +61,15 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         }
 
         var changed = ChangedFields(prior, request.DesiredInputs);
-        var running = outputs.TryGetProperty("systemPath", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         if (desired.Goal is "build" or "dry-activate")
         {
             return new PlanResult(PlanAction.Update, changed, [], $"{desired.Goal} {expected}");
         }
 
-        var pendingBoot = outputs.TryGetProperty("bootSystem", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
-        if (running != expected && !(desired.Goal == "boot" && pendingBoot == expected))
+        var recorded = SystemOutputs.From(outputs);
+        if (!GoalCheck.IsMet(desired, expected, recorded?.SystemPath, recorded?.BootSystem))
         {
-            var reason = changed.Contains("drvPath")
-                ? $"new system {expected}"
-                : $"drift: the node runs {running ?? "nothing known"}, not {expected}";
+            var reason = changed.Contains("drvPath") ? $"new system {expected}" : GoalCheck.Why(desired, expected, recorded?.SystemPath, recorded?.BootSystem);
             return new PlanResult(PlanAction.Update, changed.Contains("drvPath") ? changed : [.. changed, "systemPath"], ["generation", "previousSystem", "activatedAt"], reason);
         }
 
@@ -86,19 +83,19 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var inputs = SystemInputs.Parse(request.Inputs);
-        if (request.PriorOutputs is { } prior && inputs.Activates
-            && prior.TryGetProperty("systemPath", out var s) && s.GetString() is { } running
-            && running == await _deployment.OutputPathAsync(inputs.DrvPath, cancellationToken).ConfigureAwait(false))
+        if (SystemOutputs.From(request.PriorOutputs) is { } prior && inputs.Activates
+            && await _deployment.OutputPathAsync(inputs.DrvPath, cancellationToken).ConfigureAwait(false) is var expected
+            && GoalCheck.IsMet(inputs, expected, prior.SystemPath, prior.BootSystem))
         {
-            // Only how fleet reaches the node changed: check it is reachable and still runs this system.
+            // Only how fleet reaches the node changed: check it is reachable and still has what the goal wants.
             var facts = await _deployment.ReadAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
-            if (facts.CurrentSystem == running)
+            if (GoalCheck.IsMet(inputs, expected, facts.CurrentSystem, facts.ProfileSystem))
             {
-                return new ApplyResult(prior);
+                return new ApplyResult(prior.With(facts).ToJson());
             }
         }
 
-        return new ApplyResult(await _deployment.DeployAsync(inputs, call, cancellationToken).ConfigureAwait(false));
+        return new ApplyResult(await _deployment.DeployAsync(inputs, request.PriorOutputs, call, cancellationToken).ConfigureAwait(false));
     }
 
     public override Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
@@ -112,6 +109,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         var outputs = JsonSerializer.Deserialize(request.Outputs.GetRawText(), NixosJsonContext.Default.DictionaryStringJsonElement) ?? [];
         outputs["systemPath"] = JsonSerializer.SerializeToElement(facts.CurrentSystem, NixosJsonContext.Default.String);
         outputs["generation"] = JsonSerializer.SerializeToElement(facts.Generation, NixosJsonContext.Default.NullableInt32);
+        outputs["bootSystem"] = JsonSerializer.SerializeToElement(facts.ProfileSystem, NixosJsonContext.Default.String);
         return new ReadResult(true, request.Inputs, JsonSerializer.SerializeToElement(outputs, NixosJsonContext.Default.DictionaryStringJsonElement));
     }
 

@@ -27,7 +27,8 @@ public sealed class SystemDeployment
         _activation = new AgentActivation(runner, ssh, _sudo);
     }
 
-    public async Task<JsonElement> DeployAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
+    /// <param name="prior">The outputs recorded before, if any: what still holds of the running system when the goal does not change it.</param>
+    public async Task<JsonElement> DeployAsync(SystemInputs inputs, JsonElement? prior, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(call);
@@ -38,7 +39,7 @@ public sealed class SystemDeployment
         if (inputs.Goal == "build")
         {
             await call.LogAsync("info", $"built {system}", cancellationToken).ConfigureAwait(false);
-            return Outputs(system, null, null, null, "not activated (goal build)");
+            return new SystemOutputs(system, null, null, null, "not activated (goal build)", null, null).ToJson();
         }
 
         var agent = await _agent.StorePathAsync(cancellationToken).ConfigureAwait(false);
@@ -49,14 +50,29 @@ public sealed class SystemDeployment
         await call.ProgressAsync("activating", null, cancellationToken).ConfigureAwait(false);
         var previous = await _activation.RunAsync(inputs, system, agent, call, cancellationToken).ConfigureAwait(false);
 
-        if (inputs.Reboot)
+        var rebooted = false;
+        if (inputs.Reboot && inputs.Goal is "switch" or "boot")
         {
-            await RebootAsync(target, system, call, cancellationToken).ConfigureAwait(false);
+            await new NodeReboot(_runner, _ssh).RunAsync(target, system, call, cancellationToken).ConfigureAwait(false);
+            rebooted = true;
+        }
+        else if (inputs.Reboot)
+        {
+            await call.LogAsync("warning", inputs.Goal == "test"
+                ? "not rebooting: goal test activates without touching the profile, and a reboot would bring back the profile's system"
+                : "not rebooting: goal dry-activate changes nothing", cancellationToken).ConfigureAwait(false);
         }
 
         var facts = await ReadAsync(target, cancellationToken).ConfigureAwait(false);
-        var health = inputs.HealthChecks.GetArrayLength() == 0 ? "no checks" : "passed";
-        return Outputs(inputs.Goal == "boot" ? facts.CurrentSystem ?? system : system, facts.Generation, previous, DateTimeOffset.UtcNow, health, agent, inputs.Goal == "boot" ? system : null);
+        if (inputs.Goal is "boot" or "dry-activate" && !rebooted)
+        {
+            // Nothing new runs: what state said of the running system still holds.
+            var unchanged = SystemOutputs.From(prior) ?? new SystemOutputs(null, null, null, null, $"not run (goal {inputs.Goal})", null, null);
+            return (unchanged with { AgentPath = agent }).With(facts).ToJson();
+        }
+
+        var health = inputs.Goal == "boot" ? "not run (goal boot)" : inputs.HealthChecks.GetArrayLength() == 0 ? "no checks" : "passed";
+        return new SystemOutputs(null, null, previous, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), health, agent, null).With(facts).ToJson();
     }
 
     /// <summary>What the node runs now: the current system, the profile's system and generation.</summary>
@@ -156,32 +172,6 @@ public sealed class SystemDeployment
         await RunLoggedAsync(spec, call, "copying", cancellationToken, target).ConfigureAwait(false);
     }
 
-    private async Task RebootAsync(SshTarget target, string system, ProviderCall call, CancellationToken cancellationToken)
-    {
-        await call.ProgressAsync("rebooting", null, cancellationToken).ConfigureAwait(false);
-        await _runner.RunAsync(_ssh.Command(target, [.. Privileged(target), "systemctl", "reboot"], fresh: true), cancellationToken).ConfigureAwait(false);
-        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow.AddMinutes(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var probe = await _runner.RunAsync(_ssh.Command(target, ["readlink", "-f", "/run/current-system"], fresh: true), cancellationToken).ConfigureAwait(false);
-            if (probe.Succeeded)
-            {
-                var running = probe.StandardOutput.Trim();
-                if (running != system)
-                {
-                    throw new ResourceFailedException($"{target.Host} came back from the reboot running {running}, not {system}");
-                }
-
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        }
-
-        throw new ResourceFailedException($"{target.Host} did not come back within 10 minutes of the reboot");
-    }
-
     /// <param name="target">The node the command talks to over SSH, if any, for a hint about refused host keys.</param>
     private async Task<ProcessResult> RunLoggedAsync(ProcessSpec spec, ProviderCall call, string stage, CancellationToken cancellationToken, SshTarget? target = null)
     {
@@ -199,33 +189,4 @@ public sealed class SystemDeployment
 
     internal static ResourceFailedException Unreachable(SshTarget target, ProcessResult result) =>
         new($"cannot reach {target} over SSH (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}{SshConnections.HostKeyHint(target, result.StandardError)}");
-
-    private static JsonElement Outputs(string system, int? generation, string? previous, DateTimeOffset? at, string health, string? agent = null, string? bootSystem = null)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("systemPath", system);
-            if (generation is { } g)
-            {
-                w.WriteNumber("generation", g);
-            }
-            else
-            {
-                w.WriteNull("generation");
-            }
-
-            w.WriteString("previousSystem", previous);
-            w.WriteString("activatedAt", at?.ToString("O", CultureInfo.InvariantCulture));
-            w.WriteString("health", health);
-            w.WriteString("agentPath", agent);
-            w.WriteString("bootSystem", bootSystem);
-            w.WriteEndObject();
-        }
-
-        using var document = JsonDocument.Parse(buffer.ToArray());
-        return document.RootElement.Clone();
-    }
-
 }
