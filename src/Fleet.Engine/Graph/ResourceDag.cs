@@ -47,7 +47,7 @@ public sealed class ResourceDag
                 kv => kv.Key,
                 kv => kv.Value.Where(dependencies.ContainsKey).Distinct().ToImmutableArray(),
                 StringComparer.Ordinal));
-        if (dag.FindCycle() is { } cycle)
+        if (FindCycle(dag.Dependencies) is { } cycle)
         {
             throw new ResourceGraphException([$"dependency cycle: {string.Join(" -> ", cycle)}"]);
         }
@@ -77,12 +77,17 @@ public sealed class ResourceDag
         return [.. seen];
     }
 
-    /// <summary>Depth-first search with colours; returns the first cycle found, closed (a -> b -> a).</summary>
-    private List<string>? FindCycle()
+    /// <summary>
+    /// Depth-first search with colours over ids and what each depends on (entries naming no key
+    /// are ignored); returns the first cycle found, closed and in dependency direction
+    /// (a -> b -> a: a depends on b, which depends on a), or null.
+    /// </summary>
+    public static IReadOnlyList<string>? FindCycle(IReadOnlyDictionary<string, ImmutableArray<string>> dependencies)
     {
+        ArgumentNullException.ThrowIfNull(dependencies);
         var colour = new Dictionary<string, int>(StringComparer.Ordinal);
         var path = new List<string>();
-        foreach (var start in Dependencies.Keys)
+        foreach (var start in dependencies.Keys.Order(StringComparer.Ordinal))
         {
             if (Visit(start) is { } cycle)
             {
@@ -107,7 +112,7 @@ public sealed class ResourceDag
 
             colour[id] = 1;
             path.Add(id);
-            foreach (var dep in Dependencies[id])
+            foreach (var dep in dependencies[id].Where(dependencies.ContainsKey))
             {
                 if (Visit(dep) is { } cycle)
                 {
