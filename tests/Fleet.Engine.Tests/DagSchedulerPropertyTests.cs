@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Fleet.Engine.Apply;
+using Fleet.Engine.Planning;
+using Fleet.Protocol;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
 namespace Fleet.Engine.Tests;
 
-/// <summary>Properties of the apply scheduler over random DAGs, parallelism bounds and failures.</summary>
+/// <summary>Properties of the apply scheduler over random DAGs, parallelism bounds and failures, and of the order it gets for deletes.</summary>
 public sealed class DagSchedulerPropertyTests
 {
     /// <summary>A random DAG: edges only from a lower to a higher index, so it is acyclic.</summary>
@@ -41,12 +43,72 @@ public sealed class DagSchedulerPropertyTests
         }
     }
 
-    private static async Task<(ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent)> RunAsync(Scenario s)
+    /// <summary>
+    /// A random plan over a random state: each resource is gone from the graph (deleted) or has
+    /// another action; recorded and graph dependencies point from a higher to a lower index.
+    /// </summary>
+    public sealed record DeleteScenario(
+        ImmutableDictionary<string, PlanAction> Actions,
+        ImmutableDictionary<string, ImmutableArray<string>> Recorded,
+        ImmutableDictionary<string, ImmutableArray<string>> Graph,
+        int Parallelism,
+        ImmutableHashSet<string> Failing)
+    {
+        public ImmutableSortedDictionary<string, ImmutableArray<string>> WaitsFor => ChangeOrder.Build(Actions, Graph, Recorded);
+
+        /// <summary>Resources whose change a delete of <paramref name="id"/> must wait for: its recorded dependents that go or change.</summary>
+        public IEnumerable<string> DependentsThatChange(string id) => Recorded
+            .Where(r => r.Value.Contains(id) && Actions[r.Key] is PlanAction.Delete or PlanAction.Replace or PlanAction.Update)
+            .Select(r => r.Key);
+    }
+
+    public static class DeleteScenarios
+    {
+        private static readonly PlanAction[] s_actions = [PlanAction.Delete, PlanAction.Delete, PlanAction.Update, PlanAction.Replace, PlanAction.Noop, PlanAction.Create];
+
+        public static Arbitrary<DeleteScenario> Generate() =>
+            (from size in Gen.Choose(1, 20)
+             from actions in Gen.ArrayOf(Gen.Elements(s_actions), size)
+             from recorded in Gen.ListOf(Gen.Two(Gen.Choose(0, size - 1)), size * 2)
+             from graph in Gen.ListOf(Gen.Two(Gen.Choose(0, size - 1)), size)
+             from parallelism in Gen.Choose(1, 6)
+             from failing in Gen.SubListOf(Enumerable.Range(0, size).ToArray())
+             from failRate in Gen.Choose(0, 3)
+             select Build(actions, recorded, graph, parallelism, failing.Take(failRate))).ToArbitrary();
+
+        private static DeleteScenario Build(PlanAction[] actions, IEnumerable<(int, int)> recorded, IEnumerable<(int, int)> graph, int parallelism, IEnumerable<int> failing)
+        {
+            var ids = Enumerable.Range(0, actions.Length).Select(i => $"r{i}").ToArray();
+            return new DeleteScenario(
+                ids.Select((id, i) => (id, actions[i])).ToImmutableDictionary(p => p.id, p => p.Item2),
+                Edges(recorded, _ => true),
+                Edges(graph, i => actions[i] != PlanAction.Delete),
+                parallelism,
+                failing.Select(i => ids[i]).ToImmutableHashSet());
+
+            ImmutableDictionary<string, ImmutableArray<string>> Edges(IEnumerable<(int, int)> pairs, Func<int, bool> present)
+            {
+                var deps = ids.ToDictionary(id => id, _ => new SortedSet<string>());
+                foreach (var (a, b) in pairs.Where(p => p.Item1 != p.Item2 && present(p.Item1) && present(p.Item2)))
+                {
+                    deps[ids[Math.Max(a, b)]].Add(ids[Math.Min(a, b)]);
+                }
+
+                return deps.Where(kv => present(Array.IndexOf(ids, kv.Key))).ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray());
+            }
+        }
+    }
+
+    private static Task<(ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent)> RunAsync(Scenario s) =>
+        RunAsync(s.Dependencies, s.Parallelism, s.Failing);
+
+    private static async Task<(ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent)> RunAsync(
+        IReadOnlyDictionary<string, ImmutableArray<string>> dependencies, int parallelism, ImmutableHashSet<string> failing)
     {
         var log = new ConcurrentQueue<(string, bool)>();
         var current = 0;
         var max = 0;
-        var outcomes = await new DagScheduler(s.Parallelism).RunAsync(s.Dependencies, async id =>
+        var outcomes = await new DagScheduler(parallelism).RunAsync(dependencies, async id =>
         {
             var now = Interlocked.Increment(ref current);
             InterlockedMax(ref max, now);
@@ -54,7 +116,7 @@ public sealed class DagSchedulerPropertyTests
             await Task.Delay(Random.Shared.Next(0, 3));
             log.Enqueue((id, false));
             Interlocked.Decrement(ref current);
-            return !s.Failing.Contains(id);
+            return !failing.Contains(id);
         }, CancellationToken.None);
         return (outcomes, log, max);
     }
@@ -93,6 +155,26 @@ public sealed class DagSchedulerPropertyTests
         return s.Dependencies.Keys.All(id => Blocked(id)
             ? !started.Contains(id) && outcomes[id] == StepOutcome.Skipped
             : started.Contains(id) && outcomes[id] == (s.Failing.Contains(id) ? StepOutcome.Failed : StepOutcome.Succeeded));
+    }
+
+    [Property(Arbitrary = [typeof(DeleteScenarios)], MaxTest = 60)]
+    public bool A_delete_never_starts_before_its_recorded_dependents_that_go_or_change_have_succeeded(DeleteScenario s)
+    {
+        var (outcomes, log, _) = RunAsync(s.WaitsFor, s.Parallelism, s.Failing).GetAwaiter().GetResult();
+        var events = log.ToList();
+        return events.Where(e => e.Start && s.Actions[e.Id] == PlanAction.Delete).All(start =>
+            s.DependentsThatChange(start.Id).All(dependent =>
+                outcomes[dependent] == StepOutcome.Succeeded
+                && events.IndexOf((dependent, false)) is var end && end >= 0 && end < events.IndexOf(start)));
+    }
+
+    [Property(Arbitrary = [typeof(DeleteScenarios)], MaxTest = 60)]
+    public bool A_failed_delete_keeps_everything_it_depended_on_that_was_to_be_deleted(DeleteScenario s)
+    {
+        var (outcomes, log, _) = RunAsync(s.WaitsFor, s.Parallelism, s.Failing).GetAwaiter().GetResult();
+        var started = log.Where(e => e.Start).Select(e => e.Id).ToHashSet();
+        bool Kept(string id) => s.DependentsThatChange(id).Any(d => (s.Failing.Contains(d) && s.Actions[d] == PlanAction.Delete) || (s.Actions[d] == PlanAction.Delete && Kept(d)));
+        return s.Actions.Where(a => a.Value == PlanAction.Delete && Kept(a.Key)).All(a => !started.Contains(a.Key) && outcomes[a.Key] == StepOutcome.Skipped);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class Applier
         var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var stored = await _state.LoadResourcesAsync(abort).ConfigureAwait(false);
 
-        var outcomes = await new DagScheduler(Parallelism).RunAsync(plan.Dependencies, async id =>
+        var outcomes = await new DagScheduler(Parallelism).RunAsync(plan.WaitsFor, async id =>
         {
             var change = changes[id];
             if (!change.IsChange)

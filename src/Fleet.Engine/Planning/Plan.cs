@@ -5,17 +5,20 @@ using Fleet.Protocol;
 namespace Fleet.Engine.Planning;
 
 /// <summary>
-/// A whole plan: the change of every resource in scope, and what it was computed against (the
-/// state's serial and a digest of the graph) so a saved plan is refused once either moved on.
+/// A whole plan: the change of every resource in scope, what each change waits for before it
+/// starts (<see cref="ChangeOrder"/>: the graph's order, deletes in reverse of the state's
+/// recorded dependencies), and what it was computed against (the state's serial and a digest of
+/// the graph) so a saved plan is refused once either moved on.
 /// </summary>
 public sealed record Plan(
     string Fleet,
     long StateSerial,
     string GraphDigest,
     ImmutableArray<PlannedChange> Changes,
-    ImmutableSortedDictionary<string, ImmutableArray<string>> Dependencies)
+    ImmutableSortedDictionary<string, ImmutableArray<string>> WaitsFor)
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: each change lists what it waits for as `after` (was `dependsOn`, without deletes' order).</summary>
+    public const int FormatVersion = 2;
 
     /// <summary>Resources that could not be planned (their provider failed), with the reason.</summary>
     public ImmutableSortedDictionary<string, string> Failures { get; init; } = ImmutableSortedDictionary<string, string>.Empty;

@@ -35,7 +35,7 @@ internal static class PlanJson
             WriteOptional(w, "priorInputs", c.PriorInputs);
             WriteOptional(w, "desiredInputs", c.DesiredInputs);
             w.WriteString("reason", c.Reason);
-            WriteStrings(w, "dependsOn", plan.Dependencies.GetValueOrDefault(c.Id, []));
+            WriteStrings(w, "after", plan.WaitsFor.GetValueOrDefault(c.Id, []));
             w.WriteEndObject();
         }
 
@@ -72,14 +72,14 @@ internal static class PlanJson
                 Optional(c, "priorInputs"),
                 Optional(c, "desiredInputs"),
                 c.GetProperty("reason").ValueKind == JsonValueKind.String ? c.GetProperty("reason").GetString() : null)).ToImmutableArray();
-            var dependencies = root.GetProperty("changes").EnumerateArray().ToImmutableSortedDictionary(
-                c => c.GetProperty("id").GetString()!, c => Strings(c.GetProperty("dependsOn")), StringComparer.Ordinal);
+            var waitsFor = root.GetProperty("changes").EnumerateArray().ToImmutableSortedDictionary(
+                c => c.GetProperty("id").GetString()!, c => Strings(c.GetProperty("after")), StringComparer.Ordinal);
             return new Plan(
                 root.GetProperty("fleet").GetString()!,
                 root.GetProperty("stateSerial").GetInt64(),
                 root.GetProperty("graphDigest").GetString()!,
                 changes,
-                dependencies);
+                waitsFor);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or IOException)
         {

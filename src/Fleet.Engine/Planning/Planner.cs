@@ -39,6 +39,9 @@ public sealed class Planner
         var serial = await _state.GetSerialAsync(cancellationToken).ConfigureAwait(false);
         var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
         var inScope = scope.Select(graph, dag);
+        var gone = stored.Values.Where(s => !graph.Resources.ContainsKey(s.Id) && scope.CoversDeleted(s.Id, s.Node, graph)).ToList();
+        var recorded = stored.ToDictionary(kv => kv.Key, kv => kv.Value.Dependencies, StringComparer.Ordinal);
+        ChangeOrder.RejectCycles(gone.Select(g => g.Id), recorded);
         var changes = new ConcurrentDictionary<string, PlannedChange>(StringComparer.Ordinal);
         var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var fatal = new ConcurrentQueue<Exception>();
@@ -69,24 +72,24 @@ public sealed class Planner
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
 
-        foreach (var gone in stored.Values.Where(s => !graph.Resources.ContainsKey(s.Id) && scope.CoversDeleted(s.Id, s.Node, graph)))
+        var skipped = outcomes.Where(o => o.Value == StepOutcome.Skipped).Select(o => o.Key).ToImmutableArray();
+        var held = ChangeOrder.Held(gone.Select(g => g.Id), recorded, errors.Keys.Concat(skipped).ToHashSet(StringComparer.Ordinal));
+        foreach (var (id, dependent) in held)
         {
-            changes[gone.Id] = new PlannedChange(gone.Id, gone.Type, gone.Node, PlanAction.Delete, [], [], gone.Inputs, null, "no longer in the fleet");
+            errors[id] = $"not deleted: {dependent}, which depended on it, {(held.ContainsKey(dependent) ? "is not deleted either" : "cannot be planned")}";
         }
 
-        var order = dag.Order().Where(changes.ContainsKey).Concat(changes.Keys.Where(k => !graph.Resources.ContainsKey(k)).Order(StringComparer.Ordinal));
-        return new Plan(
-            graph.Fleet,
-            serial,
-            Digest(graph),
-            [.. order.Select(id => changes[id])],
-            changes.Keys.ToImmutableSortedDictionary(
-                id => id,
-                id => dag.Dependencies.TryGetValue(id, out var deps) ? deps.Where(changes.ContainsKey).ToImmutableArray() : [],
-                StringComparer.Ordinal))
+        foreach (var g in gone.Where(g => !held.ContainsKey(g.Id)))
+        {
+            changes[g.Id] = new PlannedChange(g.Id, g.Type, g.Node, PlanAction.Delete, [], [], g.Inputs, null, "no longer in the fleet");
+        }
+
+        var waits = ChangeOrder.Build(changes.ToDictionary(kv => kv.Key, kv => kv.Value.Action, StringComparer.Ordinal), dag.Dependencies, recorded);
+        var order = dag.Order().Where(changes.ContainsKey).Concat(ChangeOrder.Sequence(gone.Select(g => g.Id).Where(changes.ContainsKey), waits));
+        return new Plan(graph.Fleet, serial, Digest(graph), [.. order.Select(id => changes[id])], waits)
         {
             Failures = errors.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            Skipped = [.. outcomes.Where(o => o.Value == StepOutcome.Skipped).Select(o => o.Key)],
+            Skipped = skipped,
         };
     }
 
