@@ -44,6 +44,7 @@ public sealed class Applier
             var change = changes[id];
             if (!change.IsChange)
             {
+                await RecordDependenciesAsync(id, graph, stored).ConfigureAwait(false);
                 return true;
             }
 
@@ -68,7 +69,9 @@ public sealed class Applier
 
         foreach (var (id, outcome) in outcomes.Where(o => o.Value is StepOutcome.Skipped or StepOutcome.NotStarted && changes[o.Key].IsChange))
         {
-            var why = outcome == StepOutcome.Skipped ? "skipped: a dependency failed" : "not started: interrupted";
+            var why = outcome != StepOutcome.Skipped ? "not started: interrupted"
+                : changes[id].Action == PlanAction.Delete ? "skipped: kept, because something that depended on it was not changed or deleted"
+                : "skipped: a dependency failed";
             Publish(FleetEventKind.ResourceFinished, changes[id], e => e with { Outcome = outcome == StepOutcome.Skipped ? "skipped" : "not-started", Text = why });
             await _state.AppendEventAsync(runId, id, outcome == StepOutcome.Skipped ? "skipped" : "not-started", why, CancellationToken.None).ConfigureAwait(false);
         }
@@ -138,6 +141,7 @@ public sealed class Applier
         }
 
         var desired = DesiredInputs(change, resource, stored, outputs);
+        var dependencies = Graph.ResourceGraph.DependenciesOf(resource!);
         ApplyResult result;
         try
         {
@@ -147,8 +151,10 @@ public sealed class Applier
         }
         catch when (change.Action == PlanAction.Update && prior is not null)
         {
-            // The old row stays, marked failed, so the next plan retries it.
-            await MarkFailedAsync(prior, runId).ConfigureAwait(false);
+            // The old row stays, marked failed, so the next plan retries it. Half updated, the
+            // resource may use its old dependencies or its new ones: a later delete waits for both.
+            var either = prior.Dependencies.Union(dependencies, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            await MarkFailedAsync(prior with { Dependencies = [.. either] }, runId).ConfigureAwait(false);
             throw;
         }
 
@@ -164,8 +170,24 @@ public sealed class Applier
                 ResourceStatus.Ready,
                 prior?.CreatedAt ?? now,
                 DateTimeOffset.UtcNow,
-                runId),
+                runId)
+            {
+                Dependencies = dependencies,
+            },
             CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An unchanged resource whose dependencies moved (only its `dependsOn` was edited, or its row
+    /// predates recorded dependencies) gets them recorded, so later deletes wait on what is true.
+    /// </summary>
+    private async Task RecordDependenciesAsync(string id, Graph.ResourceGraph graph, ImmutableSortedDictionary<string, ResourceState> stored)
+    {
+        if (graph.Resources.GetValueOrDefault(id) is { } resource && stored.GetValueOrDefault(id) is { } row
+            && Graph.ResourceGraph.DependenciesOf(resource) is var dependencies && !row.Dependencies.SequenceEqual(dependencies))
+        {
+            await _state.PutAsync(row with { Dependencies = dependencies }, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
