@@ -24,6 +24,9 @@ public sealed class FleetWorkspace : IDisposable
     public static string DummyProvider(string mode, string name) =>
         $"\"dotnet\" \"{Path.Combine(AppContext.BaseDirectory, "fleet-provider-dummy.dll")}\" \"{mode}\" \"{name}\"";
 
+    /// <summary>Where the dummy provider logs its create, update and delete calls, in order.</summary>
+    public string DummyCallLog => Path.Combine(Dir, "dummy-calls.log");
+
     public string File(string name) => Path.Combine(Dir, name);
 
     /// <summary>Writes fleet.nix; the body is the inside of the top-level attrset.</summary>
@@ -33,7 +36,8 @@ public sealed class FleetWorkspace : IDisposable
     public ProcessSpec Command(params string[] args) =>
         ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args, "--nixpkgs", RepositoryPaths.NixpkgsStandin])
             .WithWorkingDirectory(Dir)
-            .WithEnvironment("FLEET_DUMMY_STATE_DIR", Path.Combine(Dir, "dummy-things"));
+            .WithEnvironment("FLEET_DUMMY_STATE_DIR", Path.Combine(Dir, "dummy-things"))
+            .WithEnvironment("FLEET_DUMMY_CALL_LOG", DummyCallLog);
 
     public Task<ProcessResult> RunAsync(params string[] args) => new ProcessRunner().RunAsync(Command(args), CancellationToken.None);
 

@@ -5,9 +5,17 @@ using Fleet.Protocol;
 
 namespace Fleet.Providers.Dummy;
 
-/// <summary>`dummy.thing`: remembers its inputs in memory and echoes `value`; misbehaves on `create` as told.</summary>
+/// <summary>
+/// `dummy.thing`: remembers its inputs in memory and echoes `value`; misbehaves on `create` as
+/// told. With FLEET_DUMMY_CALL_LOG set it appends `start|end|fail create|update|delete ID` lines
+/// to that file, so tests see the order of calls; FLEET_DUMMY_STEP_DELAY_MS makes each update
+/// and delete take that long, and FLEET_DUMMY_FAIL_DELETE (ids, comma-separated) fails the
+/// deletes of those things, which stay.
+/// </summary>
 internal sealed class ThingHandler : ResourceHandler
 {
+    private static readonly Lock s_logGate = new();
+
     private static readonly JsonElement s_inputs = ParseJson("""
         {"type":"object","required":["name","value"],"properties":{"name":{"type":"string"},"value":{"type":"string"}},"additionalProperties":false}
         """);
@@ -19,6 +27,7 @@ internal sealed class ThingHandler : ResourceHandler
     private readonly string _mode;
     private readonly string _type;
     private readonly string? _stateDir = Environment.GetEnvironmentVariable("FLEET_DUMMY_STATE_DIR");
+    private readonly string? _callLog = Environment.GetEnvironmentVariable("FLEET_DUMMY_CALL_LOG");
     private readonly ConcurrentDictionary<string, JsonElement> _things = new(StringComparer.Ordinal);
 
     public ThingHandler(string mode, string providerName = "dummy")
@@ -45,6 +54,7 @@ internal sealed class ThingHandler : ResourceHandler
 
     public override async Task<ApplyResult> CreateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
     {
+        Record("start create", request.Id);
         await call.LogAsync("info", "creating", cancellationToken).ConfigureAwait(false);
         switch (_mode)
         {
@@ -71,26 +81,57 @@ internal sealed class ThingHandler : ResourceHandler
                 break;
         }
 
+        Record("end create", request.Id);
         return Apply(request);
     }
 
-    public override Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
-        Task.FromResult(Apply(request));
+    public override async Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        Record("start update", request.Id);
+        await StepDelayAsync(cancellationToken).ConfigureAwait(false);
+        Record("end update", request.Id);
+        return Apply(request);
+    }
 
     public override Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken) =>
         Task.FromResult(_things.TryGetValue(request.Id, out var inputs)
             ? new ReadResult(true, inputs, Outputs(inputs))
             : new ReadResult(false, null, null));
 
-    public override Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
+    public override async Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
     {
+        Record("start delete", request.Id);
+        await StepDelayAsync(cancellationToken).ConfigureAwait(false);
+        var failing = Environment.GetEnvironmentVariable("FLEET_DUMMY_FAIL_DELETE")?.Split(',') ?? [];
+        if (failing.Contains(request.Id, StringComparer.Ordinal))
+        {
+            Record("fail delete", request.Id);
+            throw new ResourceFailedException($"dummy: told to fail deleting {request.Id}");
+        }
+
         _things.TryRemove(request.Id, out _);
         if (_stateDir is not null)
         {
             File.Delete(FileOf(request.Id));
         }
 
-        return Task.CompletedTask;
+        Record("end delete", request.Id);
+    }
+
+    private static Task StepDelayAsync(CancellationToken cancellationToken) =>
+        int.TryParse(Environment.GetEnvironmentVariable("FLEET_DUMMY_STEP_DELAY_MS"), out var ms)
+            ? Task.Delay(TimeSpan.FromMilliseconds(ms), cancellationToken)
+            : Task.CompletedTask;
+
+    private void Record(string what, string id)
+    {
+        if (_callLog is not null)
+        {
+            lock (s_logGate)
+            {
+                File.AppendAllText(_callLog, $"{what} {id}\n");
+            }
+        }
     }
 
     private ApplyResult Apply(ApplyParams request)
