@@ -51,6 +51,23 @@ public sealed class DeleteOrderTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unchanged_resource_whose_dependsOn_moved_gets_its_recorded_dependencies_rewritten()
+    {
+        await ApplyChainAsync();
+        WriteThings(
+            ("a", """inputs = { name = "a"; value = "va"; };"""),
+            ("b", """inputs = { name = "b"; value = { "$ref" = "a"; output = "echo"; }; };"""),
+            ("c", """inputs = { name = "c"; value = "vc"; }; dependsOn = [ "a" ];"""),
+            ("keep", """inputs = { name = "keep"; value = "changed, so that apply runs"; };"""));
+
+        var apply = await _ws.RunAsync("apply", "--plain");
+
+        Assert.Equal(0, apply.ExitCode);
+        Assert.Equal(["start update keep", "end update keep"], File.ReadAllLines(CallLog));
+        Assert.Equal(["a"], (await ShowAsync("c")).GetProperty("dependencies").EnumerateArray().Select(d => d.GetString()));
+    }
+
+    [Fact]
     public async Task A_chain_removed_from_the_fleet_is_deleted_dependents_first_one_at_a_time()
     {
         await ApplyChainAsync();
