@@ -7,8 +7,10 @@
 # so it already runs inside the node's network, mount, UTS, IPC and PID namespaces.
 # It builds the node's file-system view, starts sshd and then just reaps children.
 #
-# Signals (sent by `testbed restart-sshd` / `testbed stop-sshd`):
+# Signals (sent by `testbed restart-sshd` / `testbed stop-sshd` / `testbed reboot`):
 #   USR1  (re)start sshd       USR2  stop sshd (it stays stopped)
+#   RTMIN+5  reboot the node (systemd reboots on it too; the stand-in's `systemctl reboot`
+#            sends it): see reboot_node below
 # sshd is never restarted automatically: a test may stop it on purpose to simulate a
 # node that cut itself off. Its exits are logged to /run/testbed/sshd.log.
 set -u
@@ -34,11 +36,18 @@ mount --bind "$D/root" /root || fail "bind /root"
 mount --bind "$D/var-lib" /var/lib || fail "bind /var/lib"
 mount --bind "$D/var-log" /var/log || fail "bind /var/log"
 mount --bind "$D/tmp" /tmp || fail "bind /tmp"
-mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail "tmpfs /run"
-mkdir -p /run/sshd /run/keys /run/testbed /run/lock
-chmod 0755 /run/sshd
-mount -t tmpfs -o mode=0750,nosuid,nodev tmpfs /run/keys || fail "tmpfs /run/keys"
-if [ -d /dev/shm ]; then mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail "tmpfs /dev/shm"; fi
+fresh_run() { # an empty /run (and /dev/shm) as at boot, with what the init and sshd need in it
+    RUN_ERR="tmpfs /run"
+    mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || return 1
+    mkdir -p /run/sshd /run/keys /run/testbed /run/lock
+    chmod 0755 /run/sshd
+    RUN_ERR="tmpfs /run/keys"
+    mount -t tmpfs -o mode=0750,nosuid,nodev tmpfs /run/keys || return 1
+    RUN_ERR="tmpfs /dev/shm"
+    if [ -d /dev/shm ]; then mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || return 1; fi
+    RUN_ERR=
+}
+fresh_run || fail "$RUN_ERR"
 hostname "$NODE" || fail "hostname"
 NIX_DAEMON=0; [ -e "$D/nix-daemon" ] && NIX_DAEMON=1   # `testbed up --nix-daemon`; read before hiding
 # Hide the whole testbed directory (other nodes' stores, the deployer key, ...).
@@ -83,9 +92,10 @@ stop_sshd() {
     slog "sshd stopped on request"
 }
 
-want_start=0 want_stop=0
+want_start=0 want_stop=0 want_reboot=0
 trap 'want_start=1' USR1
 trap 'want_stop=1' USR2
+trap 'want_reboot=1' RTMIN+5
 trap '' HUP INT TERM PIPE
 
 start_sshd || fail "sshd did not start (see /var/log/sshd.log in the node)"
@@ -111,13 +121,76 @@ supervise_nix_daemon() {
         sleep 0.5
     done
 }
-if [ "$NIX_DAEMON" = 1 ]; then
+start_nix_daemon() {
+    [ "$NIX_DAEMON" = 1 ] || return 0
     rm -f /nix/var/nix/daemon-socket/socket
     supervise_nix_daemon &
     for ((i = 0; i < 500; i++)); do [ -S /nix/var/nix/daemon-socket/socket ] && break; sleep 0.01; done
-    [ -S /nix/var/nix/daemon-socket/socket ] || fail "nix-daemon did not start (see /var/log/nix-daemon.log in the node)"
-fi
+    [ -S /nix/var/nix/daemon-socket/socket ]
+}
+start_nix_daemon || fail "nix-daemon did not start (see /var/log/nix-daemon.log in the node)"
 echo ready >/run/testbed/ready
+
+# --- reboot (SIGRTMIN+5) -------------------------------------------------------------------------
+# As much of a reboot as one kernel allows: every process of the node ends (services, SSH
+# sessions, sshd, agents; TERM, then KILL after ~3 s), /run and /dev/shm start empty, the node
+# gets a new boot id (/proc/sys/kernel/random/boot_id), and the system the profile points at —
+# the boot loader's default — boots through its `init` (NixOS' stage 2; the stand-in's runs the
+# activation and starts the wanted units). sshd (and nix-daemon) come back after it, as they
+# would once the system is up. /nix, /etc, /root, /var/lib, /var/log and /tmp are the node's
+# disks: they stay. Each step is logged to /var/log/testbed-boot.log.
+BOOTLOG=/var/log/testbed-boot.log
+blog() { echo "$(date '+%F %T') $*" >>"$BOOTLOG"; }
+
+collect_others() { # PIDS := the node's live processes but this init and its sleeper (no forks)
+    PIDS=()
+    local p st
+    for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        if [ "$p" = 1 ] || [ "$p" = "$SLEEPER" ]; then continue; fi
+        read -r st <"/proc/$p/stat" 2>/dev/null || continue
+        st=${st##*) }
+        st=${st%% *}
+        [ "$st" = Z ] || [ "$st" = X ] || PIDS+=("$p")
+    done
+}
+
+end_all() { # SIGNAL: send it to every other process, wait up to ~3 s for them to end
+    local i
+    collect_others
+    [ "${#PIDS[@]}" = 0 ] && return 0
+    kill -"$1" "${PIDS[@]}" 2>/dev/null
+    for ((i = 0; i < 300; i++)); do
+        collect_others
+        [ "${#PIDS[@]}" = 0 ] && return 0
+        sleep 0.01
+    done
+    return 1
+}
+
+reboot_node() {
+    blog "reboot: ending every process"
+    end_all TERM || { blog "reboot: still running after TERM: ${PIDS[*]}; KILL"; end_all KILL; }
+    SSHD=
+    umount /proc/sys/kernel/random/boot_id 2>/dev/null
+    umount -l /dev/shm 2>/dev/null
+    umount -l /run || blog "reboot: cannot unmount /run"
+    fresh_run || blog "reboot: $RUN_ERR failed"
+    cat /proc/sys/kernel/random/uuid >/run/testbed/boot_id
+    mount --bind /run/testbed/boot_id /proc/sys/kernel/random/boot_id || blog "reboot: cannot set a new boot id"
+    local system=/nix/var/nix/profiles/system
+    if [ -x "$system/init" ]; then
+        blog "reboot: booting $(readlink -f "$system") (boot $(cat /run/testbed/boot_id))"
+        # The init's processes get default signal handling, not this init's.
+        ( trap - HUP INT TERM PIPE USR1 USR2 RTMIN+5; exec "$system/init" ) </dev/null >>"$BOOTLOG" 2>&1 || blog "reboot: init exited with $?"
+    else
+        blog "reboot: no system to boot ($system/init is missing)"
+    fi
+    start_sshd || blog "reboot: sshd did not start"
+    start_nix_daemon || blog "reboot: nix-daemon did not start"
+    echo ready >/run/testbed/ready
+    blog "reboot: up"
+}
 
 # A child that never exits, so `wait -n` always has something to wait for.
 sleep infinity &
@@ -125,6 +198,7 @@ SLEEPER=$!
 
 while :; do
     wait -n
+    if [ "$want_reboot" = 1 ]; then want_reboot=0; reboot_node; fi
     if [ "$want_stop" = 1 ]; then want_stop=0; stop_sshd; fi
     if [ "$want_start" = 1 ]; then
         want_start=0

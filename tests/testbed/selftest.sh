@@ -93,6 +93,19 @@ check "stopped sshd is not restarted automatically" bash -c "! ssh -F \"$CFG\" -
 "$TB" restart-sshd $A node3
 check "restart-sshd: node3 answers again" [ "$(ssh -F "$CFG" node3 hostname)" = node3 ]
 
+# ---- reboot --------------------------------------------------------------------------------
+"$TB" exec $A node3 -- sh -c 'setsid sleep 600 </dev/null >/dev/null 2>&1 & echo k >/run/keys/k; echo d >/var/lib/disk'
+bid=$("$TB" exec $A node3 -- cat /proc/sys/kernel/random/boot_id)
+t=$(ms)
+"$TB" reboot $A node3
+echo "time: reboot node3 (no system to boot): $(($(ms) - t)) ms"
+check "reboot: a new boot id" [ "$("$TB" exec $A node3 -- cat /proc/sys/kernel/random/boot_id)" != "$bid" ]
+check "reboot: the node's processes ended" [ -z "$("$TB" exec $A node3 -- pgrep -f 'sleep 600' || true)" ]
+check "reboot: /run/keys is empty, /var/lib kept" [ "$("$TB" exec $A node3 -- sh -c 'ls -A /run/keys | wc -l; cat /var/lib/disk')" = "0
+d" ]
+check "reboot: sshd answers again" [ "$(ssh -F "$CFG" node3 hostname)" = node3 ]
+check "reboot: other nodes keep the host's boot id" [ "$("$TB" exec $A node2 -- cat /proc/sys/kernel/random/boot_id)" = "$(cat /proc/sys/kernel/random/boot_id)" ]
+
 # ---- two more testbeds at once -------------------------------------------------------------
 t=$(ms)
 "$TB" up --name $B --nodes 2 >/tmp/selftest-$B.json 2>/tmp/selftest-$B.err &
