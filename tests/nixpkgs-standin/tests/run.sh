@@ -139,6 +139,20 @@ check "is-active web is inactive" test "$(sysctl is-active web)" = inactive
 check "no record left" test ! -e /run/fleet-standin/units/web.hash
 check "/etc/demo gone" test ! -e /etc/demo
 
+echo "== init boots a system, on a fresh /run only"
+set +e; log=$("$SYS_v2/init" 2>&1); rc=$?; set -e
+check "init refuses while a system runs" test "$rc" = 1
+# What a reboot does to the stand-in's world: its processes end and /run starts empty.
+for g in /run/fleet-standin/units/*.pgid; do [ -e "$g" ] && kill -KILL -- "-$(cat "$g")" 2>/dev/null; done
+umount -l /run
+mount -t tmpfs tmpfs /run
+set +e; log=$("$SYS_v2/init" 2>&1); rc=$?; set -e
+printf '%s\n' "$log" | sed 's/^/    | /'
+check "init exits 0" test "$rc" = 0
+check "/run/booted-system and /run/current-system are v2" test "$(readlink /run/booted-system)" = "$SYS_v2" -a "$(readlink /run/current-system)" = "$SYS_v2"
+check "web (wanted) started: answers with v2" test "$(fetch)" = v2
+check "systemctl reboot refuses outside a testbed node" bash -c '! /run/current-system/sw/bin/systemctl reboot 2>/dev/null'
+
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

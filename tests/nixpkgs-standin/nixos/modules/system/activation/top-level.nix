@@ -3,6 +3,7 @@
 #   nixos-version, system, standin        version, platform, and a marker saying "stand-in"
 #   activate, dry-activate                the activation scripts (../activation-script.nix)
 #   bin/switch-to-configuration           switch | boot | test | dry-activate
+#   init                                  boots the system on a fresh /run (../boot/stage-2-init.sh)
 #   etc/<target>                          links to the environment.etc sources
 #   etc-entries                           MODE<TAB>USER<TAB>GROUP<TAB>TARGET per /etc file
 #   sw/bin/                               environment.systemPackages (+ stand-in systemctl)
@@ -35,6 +36,7 @@ let
     nixosVersion = config.system.nixos.version;
     targetSystem = pkgs.system or builtins.currentSystem;
     switchScript = ./switch-to-configuration.sh;
+    initScript = ../boot/stage-2-init.sh;
     unitsLib = "${b.standinTools}/lib/standin-units.sh";
     swPaths = config.environment.systemPackages;
     activate = b.activate;

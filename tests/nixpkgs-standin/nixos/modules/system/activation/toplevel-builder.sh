@@ -11,7 +11,8 @@ MARK
 sed "s|@out@|$out|g" "$activatePath" >"$out/activate"
 sed "s|@out@|$out|g" "$dryActivatePath" >"$out/dry-activate"
 sed -e "s|@out@|$out|g" -e "s|@unitsLib@|$unitsLib|g" "$switchScript" >"$out/bin/switch-to-configuration"
-chmod +x "$out/activate" "$out/dry-activate" "$out/bin/switch-to-configuration"
+sed "s|@out@|$out|g" "$initScript" >"$out/init"
+chmod +x "$out/activate" "$out/dry-activate" "$out/bin/switch-to-configuration" "$out/init"
 
 # /etc: one link per entry; etc-entries drops the source column.
 : >"$out/etc-entries"
