@@ -4,31 +4,41 @@ using Fleet.Protocol;
 namespace Fleet.Providers.NixOS;
 
 /// <summary>
-/// `systemctl reboot` on a node, then waiting for it to come back running the system it should
-/// boot. "Back" means a new boot id (/proc/sys/kernel/random/boot_id): sshd may still answer for
-/// a moment while the node shuts down, and the system it runs then is the old one.
+/// Rebooting a node (`fleet-agent reboot`, so a deploy user's sudo rule for the agent covers it),
+/// then waiting for it to come back running the system it should boot. "Back" means a new boot id
+/// (/proc/sys/kernel/random/boot_id): sshd may still answer for a moment while the node shuts
+/// down, and the system it runs then is the old one.
 /// </summary>
 public sealed class NodeReboot
 {
     private static readonly TimeSpan s_comeBack = TimeSpan.FromMinutes(10);
     private readonly ProcessRunner _runner;
     private readonly SshConnections _ssh;
+    private readonly SudoAccess _sudo;
 
-    public NodeReboot(ProcessRunner runner, SshConnections ssh)
+    public NodeReboot(ProcessRunner runner, SshConnections ssh, SudoAccess sudo)
     {
         _runner = runner;
         _ssh = ssh;
+        _sudo = sudo;
     }
 
-    public async Task RunAsync(SshTarget target, string system, ProviderCall call, CancellationToken cancellationToken)
+    public async Task RunAsync(SshTarget target, string system, string agent, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(call);
         var before = await ProbeAsync(target, cancellationToken).ConfigureAwait(false);
         await call.ProgressAsync("rebooting", null, cancellationToken).ConfigureAwait(false);
         await call.LogAsync("info", $"rebooting {target.Host} to boot {system}", cancellationToken).ConfigureAwait(false);
-        // The connection may drop before systemctl answers: what it says proves nothing either way.
-        await _runner.RunAsync(_ssh.Command(target, [.. SystemDeployment.Privileged(target), "systemctl", "reboot"], fresh: true), cancellationToken).ConfigureAwait(false);
+        var sudo = _sudo.For(target);
+        var reboot = await _runner.RunAsync(
+            sudo.Apply(_ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agent), "reboot"], fresh: true)), cancellationToken).ConfigureAwait(false);
+        if (reboot.ExitCode is not (0 or 255))
+        {
+            // 255: the connection dropped as the node went down, which proves nothing either way.
+            throw new ResourceFailedException($"could not reboot {target.Host} (fleet-agent reboot exited {reboot.ExitCode}): {ProcessResult.LastLine(reboot.StandardError)}");
+        }
+
         await Task.Delay(before?.BootId is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         var deadline = DateTime.UtcNow + s_comeBack;
         while (DateTime.UtcNow < deadline)

@@ -53,7 +53,7 @@ public sealed class SystemDeployment
         var rebooted = false;
         if (inputs.Reboot && inputs.Goal is "switch" or "boot")
         {
-            await new NodeReboot(_runner, _ssh).RunAsync(target, system, call, cancellationToken).ConfigureAwait(false);
+            await new NodeReboot(_runner, _ssh, _sudo).RunAsync(target, system, agent, call, cancellationToken).ConfigureAwait(false);
             rebooted = true;
         }
         else if (inputs.Reboot)

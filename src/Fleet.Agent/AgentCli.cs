@@ -23,6 +23,7 @@ public static class AgentCli
           rollback [--profile PATH] [--json]
           status [--json]
           check --health-checks FILE|- [--health-timeout S] [--json]
+          reboot
           daemon [--socket PATH] [--http ADDRESS:PORT] [--interval S] [--health-checks FILE]
           write-secret --dest PATH [--owner U] [--group G] [--mode 0400] [--salt S] [--allow-pending-owner]
                        (content on stdin)
@@ -108,6 +109,9 @@ public static class AgentCli
                 return Report(record, code, message, a.Has("json"));
             }
 
+            case "reboot":
+                a.Allow();
+                return await SystemReboot.RunAsync(files, cancellationToken).ConfigureAwait(false);
             case "check":
                 a.Allow("health-checks", "health-timeout", "json");
                 return await CheckAsync(a, cancellationToken).ConfigureAwait(false);
