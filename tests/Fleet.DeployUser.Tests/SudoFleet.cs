@@ -84,7 +84,8 @@ public sealed class SudoFleet : IAsyncDisposable
     public async Task<(ProcessResult Result, TimeSpan Elapsed, IReadOnlyCollection<string> CommandLines)> ApplyAtTerminalAsync(string answer)
     {
         var fleet = Fleet("apply", "--ask-sudo-password", "--plain");
-        var spec = ProcessSpec.Create("python3", [Path.Combine(AppContext.BaseDirectory, "answer-prompt.py"), Prompt, fleet.FileName, .. fleet.Arguments])
+        // The pty helper runs fleet with its own environment: it needs the testbed's settings too.
+        var spec = Testbed.ForFleet(ProcessSpec.Create("python3", [Path.Combine(AppContext.BaseDirectory, "answer-prompt.py"), Prompt, fleet.FileName, .. fleet.Arguments]))
             .WithWorkingDirectory(Dir)
             .WithEnvironment("TERM", "xterm")
             .WithInput(Encoding.UTF8.GetBytes(answer + "\n"));
