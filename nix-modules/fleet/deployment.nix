@@ -95,7 +95,11 @@ in
     reboot = mkOption {
       type = types.bool;
       default = false;
-      description = "Reboot the node after activation (with goal `boot`, to start the new system).";
+      description = ''
+        Reboot the node (through fleet-agent) after `switch` or `boot` (with `boot`, this starts
+        the new system), then wait for it to come back running it. Ignored, with a warning, for
+        `test` and `dry-activate`, which a reboot would undo.
+      '';
     };
     rollback = {
       onHealthFailure = mkOption {
