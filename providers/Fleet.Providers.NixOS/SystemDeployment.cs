@@ -44,7 +44,8 @@ public sealed class SystemDeployment
 
         var agent = await _agent.StorePathAsync(cancellationToken).ConfigureAwait(false);
         await call.ProgressAsync("copying", null, cancellationToken).ConfigureAwait(false);
-        await CopyAsync(target, [system, agent], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
+        // A system built on the node is there already (and not here): only the agent travels.
+        await CopyAsync(target, inputs.BuildOnTarget ? [agent] : [system, agent], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
         await _sudo.ProbeAsync(target, AgentBundle.Executable(agent), call.Credentials, cancellationToken).ConfigureAwait(false);
 
         await call.ProgressAsync("activating", null, cancellationToken).ConfigureAwait(false);
