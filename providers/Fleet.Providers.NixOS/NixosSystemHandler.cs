@@ -7,8 +7,8 @@ namespace Fleet.Providers.NixOS;
 
 /// <summary>
 /// `nixos.system`: a node running the NixOS system its configuration builds. Plan compares the
-/// system the node really runs (read over SSH) with the one the derivation builds; apply deploys
-/// through <see cref="SystemDeployment"/>; delete forgets the node without touching it.
+/// system the node really runs (its fleet-agent's `status`, over SSH) with the one the derivation
+/// builds; apply deploys through <see cref="SystemDeployment"/>; delete forgets the node without touching it.
 /// </summary>
 public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
 {
@@ -88,7 +88,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
             && GoalCheck.IsMet(inputs, expected, prior.SystemPath, prior.BootSystem))
         {
             // Only how fleet reaches the node changed: check it is reachable and still has what the goal wants.
-            var facts = await _deployment.ReadAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
+            var facts = await _deployment.ReadAsync(inputs.Target, prior.AgentPath, cancellationToken).ConfigureAwait(false);
             if (GoalCheck.IsMet(inputs, expected, facts.CurrentSystem, facts.ProfileSystem))
             {
                 return new ApplyResult(prior.With(facts).ToJson());
@@ -105,7 +105,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var inputs = SystemInputs.Parse(request.Inputs);
-        var facts = await _deployment.ReadAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
+        var facts = await _deployment.ReadAsync(inputs.Target, SystemOutputs.From(request.Outputs)?.AgentPath, cancellationToken).ConfigureAwait(false);
         var outputs = JsonSerializer.Deserialize(request.Outputs.GetRawText(), NixosJsonContext.Default.DictionaryStringJsonElement) ?? [];
         outputs["systemPath"] = JsonSerializer.SerializeToElement(facts.CurrentSystem, NixosJsonContext.Default.String);
         outputs["generation"] = JsonSerializer.SerializeToElement(facts.Generation, NixosJsonContext.Default.NullableInt32);

@@ -64,7 +64,7 @@ public sealed class SystemDeployment
                 : "not rebooting: goal dry-activate changes nothing", cancellationToken).ConfigureAwait(false);
         }
 
-        var facts = await ReadAsync(target, cancellationToken).ConfigureAwait(false);
+        var facts = await ReadAsync(target, agent, cancellationToken).ConfigureAwait(false);
         if (inputs.Goal is "boot" or "dry-activate" && !rebooted)
         {
             // Nothing new runs: what state said of the running system still holds.
@@ -76,9 +76,31 @@ public sealed class SystemDeployment
         return new SystemOutputs(null, null, previous, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), health, agent, null).With(facts).ToJson();
     }
 
-    /// <summary>What the node runs now: the current system, the profile's system and generation.</summary>
-    public async Task<NodeFacts> ReadAsync(SshTarget target, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the node runs now: the current system, the profile's system and generation, as the
+    /// agent at `agentPath` reports them (`status --json`). Without an agent there (never
+    /// deployed by fleet, or collected), or one that cannot run as root without a password, the
+    /// links themselves are read. One SSH round trip either way, over the node's master.
+    /// </summary>
+    public async Task<NodeFacts> ReadAsync(SshTarget target, string? agentPath, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(target);
+        if (agentPath is not null)
+        {
+            var sudo = _sudo.For(target);
+            var status = await _runner.RunAsync(
+                sudo.Apply(_ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agentPath), "status", "--json"])), cancellationToken).ConfigureAwait(false);
+            if (status.ExitCode == 255)
+            {
+                throw Unreachable(target, status);
+            }
+
+            if (status.Succeeded && NodeFacts.FromAgentStatus(status.StandardOutput) is { } reported)
+            {
+                return reported;
+            }
+        }
+
         var result = await _runner.RunAsync(
             _ssh.Command(target, ["sh", "-c", "readlink -f /run/current-system || true; readlink -f /nix/var/nix/profiles/system || true; readlink /nix/var/nix/profiles/system || true"]),
             cancellationToken).ConfigureAwait(false);
