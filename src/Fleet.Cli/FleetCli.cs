@@ -81,9 +81,21 @@ public static class FleetCli
         }
     }
 
-    internal static IAnsiConsole Stdout { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole Stdout { get; } = CreateStdout();
+
+    private static IAnsiConsole CreateStdout()
     {
-        Out = new AnsiConsoleOutput(Console.Out),
-        ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (Console.IsOutputRedirected)
+        {
+            // A pipe or a file has no width: tables keep their rows on one line instead of wrapping at 80 columns.
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
 }
