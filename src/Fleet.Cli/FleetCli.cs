@@ -29,6 +29,7 @@ public static class FleetCli
             RollbackCommand.Create(),
             ExecCommand.Create(),
             SshCommand.Create(),
+            KnownHostsCommand.Create(),
             ProviderCommand.Create(),
             StateCommand.Create(),
         };

@@ -56,7 +56,36 @@ public sealed class HostKeyTests
         Assert.Equal("a v1", await fleet.PageAsync("a"));
     }
 
+    [Fact]
+    public async Task Fleet_known_hosts_import_copies_keys_already_trusted_elsewhere_so_no_trust_on_first_use_is_needed()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a", "b");
+        fleet.Write(FleetFile.For("a", "b"));
+        var knownHosts = Path.Combine(fleet.Dir, ".fleet", "known_hosts");
+        // Another file that trusts only node a, as an operator's ~/.ssh/known_hosts might.
+        var address = fleet.Testbed.Node("a").Address;
+        var onlyA = Path.Combine(fleet.Dir, "trusted");
+        await File.WriteAllLinesAsync(onlyA, (await File.ReadAllLinesAsync(fleet.Testbed.Description.KnownHosts)).Where(l => l.Split(' ')[0].Split(',').Contains(address)));
+
+        var partial = await FleetAsync(fleet, "known-hosts", "import", "--from", onlyA);
+
+        Assert.True(partial.ExitCode == 1, partial.StandardOutput + partial.StandardError);
+        Assert.Contains("a: ", partial.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"b: {fleet.Testbed.Node("b").Address} is not in {onlyA}", partial.StandardError, StringComparison.Ordinal);
+
+        var all = await FleetAsync(fleet, "known-hosts", "import", "--from", fleet.Testbed.Description.KnownHosts);
+
+        Assert.True(all.ExitCode == 0, all.StandardOutput + all.StandardError);
+        Assert.Contains($"a: {address} already known to the fleet", all.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(knownHosts)).Length);
+        var apply = await ApplyAsync(fleet);
+        Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
+    }
+
     /// <summary>`fleet apply` with the fleet's default known_hosts (not the testbed's).</summary>
-    private static Task<ProcessResult> ApplyAsync(TestbedFleet fleet, params string[] flags) =>
-        s_runner.RunAsync(fleet.FleetCommand(fleet.Dir, ["apply", "--plain", .. flags]).WithEnvironment("FLEET_KNOWN_HOSTS", null), CancellationToken.None);
+    private static Task<ProcessResult> ApplyAsync(TestbedFleet fleet, params string[] flags) => FleetAsync(fleet, ["apply", "--plain", .. flags]);
+
+    /// <summary>A fleet command with the fleet's default known_hosts (not the testbed's).</summary>
+    private static Task<ProcessResult> FleetAsync(TestbedFleet fleet, params string[] args) =>
+        s_runner.RunAsync(fleet.FleetCommand(fleet.Dir, args).WithEnvironment("FLEET_KNOWN_HOSTS", null), CancellationToken.None);
 }
