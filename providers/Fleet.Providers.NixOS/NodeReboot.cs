@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Fleet.Processes;
 using Fleet.Protocol;
 
@@ -7,7 +9,9 @@ namespace Fleet.Providers.NixOS;
 /// Rebooting a node (`fleet-agent reboot`, so a deploy user's sudo rule for the agent covers it),
 /// then waiting for it to come back running the system it should boot. "Back" means a new boot id
 /// (/proc/sys/kernel/random/boot_id): sshd may still answer for a moment while the node shuts
-/// down, and the system it runs then is the old one.
+/// down, and the system it runs then is the old one. Once back, the node's health checks run
+/// again (`fleet-agent check`): a system that passed them before the reboot may still fail to
+/// come up from a cold boot. fleet does not roll back after a reboot; it reports the failure.
 /// </summary>
 public sealed class NodeReboot
 {
@@ -23,7 +27,8 @@ public sealed class NodeReboot
         _sudo = sudo;
     }
 
-    public async Task RunAsync(SshTarget target, string system, string agent, ProviderCall call, CancellationToken cancellationToken)
+    /// <param name="healthChecks">The node's deployment.healthChecks (a JSON array), run once it is back.</param>
+    public async Task RunAsync(SshTarget target, string system, string agent, JsonElement healthChecks, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(call);
@@ -51,6 +56,7 @@ public sealed class NodeReboot
                 }
 
                 await call.LogAsync("info", $"{target.Host} is back (boot {now.BootId ?? "unknown"}) running {system}", cancellationToken).ConfigureAwait(false);
+                await CheckAsync(target, system, agent, healthChecks, call, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -58,6 +64,27 @@ public sealed class NodeReboot
         }
 
         throw new ResourceFailedException($"{target.Host} did not come back within {s_comeBack.TotalMinutes} minutes of the reboot");
+    }
+
+    private async Task CheckAsync(SshTarget target, string system, string agent, JsonElement healthChecks, ProviderCall call, CancellationToken cancellationToken)
+    {
+        if (healthChecks.ValueKind != JsonValueKind.Array || healthChecks.GetArrayLength() == 0)
+        {
+            return;
+        }
+
+        await call.ProgressAsync("checking", null, cancellationToken).ConfigureAwait(false);
+        var sudo = _sudo.For(target);
+        var check = await _runner.RunAsync(
+            sudo.Apply(_ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agent), "check", "--health-checks", "-"])
+                .WithInput(Encoding.UTF8.GetBytes(healthChecks.GetRawText()))),
+            cancellationToken, null, line => _ = call.LogAsync("info", line, CancellationToken.None)).ConfigureAwait(false);
+        if (!check.Succeeded)
+        {
+            throw new ResourceFailedException(
+                $"{target.Host} rebooted into {system}, but its health checks fail there (fleet-agent check exited {check.ExitCode}): " +
+                $"{ProcessResult.LastLine(check.StandardError)}; fleet does not roll back after a reboot: `fleet rollback --on {target.Host}` switches to the previous system");
+        }
     }
 
     /// <summary>The node's boot id and running system over a new connection; null when it cannot be reached.</summary>

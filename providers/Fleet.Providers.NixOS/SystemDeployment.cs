@@ -54,7 +54,7 @@ public sealed class SystemDeployment
         var rebooted = false;
         if (inputs.Reboot && inputs.Goal is "switch" or "boot")
         {
-            await new NodeReboot(_runner, _ssh, _sudo).RunAsync(target, system, agent, call, cancellationToken).ConfigureAwait(false);
+            await new NodeReboot(_runner, _ssh, _sudo).RunAsync(target, system, agent, inputs.HealthChecks, call, cancellationToken).ConfigureAwait(false);
             rebooted = true;
         }
         else if (inputs.Reboot)
@@ -72,7 +72,9 @@ public sealed class SystemDeployment
             return (unchanged with { AgentPath = agent }).With(facts).ToJson();
         }
 
-        var health = inputs.Goal == "boot" ? "not run (goal boot)" : inputs.HealthChecks.GetArrayLength() == 0 ? "no checks" : "passed";
+        var health = inputs.HealthChecks.GetArrayLength() == 0 ? "no checks"
+            : rebooted ? "passed after the reboot"
+            : inputs.Goal == "boot" ? "not run (goal boot)" : "passed";
         return new SystemOutputs(null, null, previous, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), health, agent, null).With(facts).ToJson();
     }
 

@@ -33,6 +33,24 @@ public sealed class GoalRebootTests
     }
 
     [Fact]
+    public async Task Health_checks_run_again_after_the_reboot_and_their_failure_fails_the_node_without_a_rollback()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        await fleet.ApplyAsync(s_fleet);
+
+        // v2 serves on 8081: the health check on 8080 can only fail once v2 runs, that is after the reboot.
+        fleet.Write(s_fleet.With("a", "test.version = \"v2\"; test.port = 8081;"));
+        var apply = await fleet.FleetAsync("apply", "--plain", "--goal", "boot", "--reboot");
+
+        Assert.True(apply.ExitCode == 1, apply.StandardOutput + apply.StandardError);
+        Assert.Contains("rebooted into", apply.StandardOutput + apply.StandardError, StringComparison.Ordinal);
+        Assert.Contains("health checks fail", apply.StandardOutput + apply.StandardError, StringComparison.Ordinal);
+        var after = await GoalNode.ReadAsync(fleet, "a");
+        Assert.Equal(after.ProfileSystem, after.CurrentSystem);
+        Assert.Equal("a v2", await fleet.PageAsync("a", 8081));
+    }
+
+    [Fact]
     public async Task A_reboot_after_goal_test_comes_back_to_the_profiles_system()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
