@@ -28,7 +28,7 @@ internal static class ApplyCommand
 
     public static Option<bool> TrustOnFirstUse { get; } = new("--trust-on-first-use")
     {
-        Description = "Accept and remember the SSH host key of a node seen for the first time (otherwise unknown hosts are refused)",
+        Description = "Accept the SSH host key of a node seen for the first time and remember it in the fleet's known_hosts (otherwise unknown hosts are refused; a changed key always is)",
     };
 
     public static Option<bool> Plain { get; } = new("--plain") { Description = "Plain progress lines instead of the live view" };
