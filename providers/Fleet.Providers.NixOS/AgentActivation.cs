@@ -17,14 +17,13 @@ public sealed class AgentActivation
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
     private readonly ProcessRunner _runner;
-    private readonly SshConnections _ssh;
     private readonly SudoAccess _sudo;
 
-    public AgentActivation(ProcessRunner runner, SshConnections ssh, SudoAccess sudo)
+    /// <param name="sudo">How the agent runs as root on each node (and over which SSH connections).</param>
+    public AgentActivation(ProcessRunner runner, SudoAccess sudo)
     {
         _sudo = sudo;
         _runner = runner;
-        _ssh = ssh;
     }
 
     /// <summary>Activates `system` and confirms it; returns the system that ran before (null on a first deployment).</summary>
@@ -47,7 +46,7 @@ public sealed class AgentActivation
     {
         var argv = new List<string>
         {
-            AgentBundle.Executable(agent), "activate", "--id", id, "--system", system, "--goal", inputs.Goal,
+            "activate", "--id", id, "--system", system, "--goal", inputs.Goal,
             "--health-checks", "-", "--confirm-timeout", inputs.ConfirmTimeoutText, "--json",
         };
         if (!inputs.MagicRollback)
@@ -60,9 +59,7 @@ public sealed class AgentActivation
             argv.Add("--no-rollback-on-health-failure");
         }
 
-        var sudo = _sudo.For(inputs.Target);
-        var spec = sudo.Apply(_ssh.Command(inputs.Target, [.. sudo.Prefix, .. argv])
-            .WithInput(Encoding.UTF8.GetBytes(inputs.HealthChecks.GetRawText())));
+        var spec = _sudo.Agent(inputs.Target, agent, argv, input: Encoding.UTF8.GetBytes(inputs.HealthChecks.GetRawText()));
         var awaiting = false;
         var finished = false;
         string? previous = null;
@@ -140,7 +137,7 @@ public sealed class AgentActivation
         while (DateTime.UtcNow < deadline)
         {
             var status = await _runner.RunAsync(
-                _sudo.For(inputs.Target).Apply(_ssh.Command(inputs.Target, [.. _sudo.For(inputs.Target).Prefix, AgentBundle.Executable(agent), "status", "--json"], fresh: true)),
+                _sudo.Agent(inputs.Target, agent, ["status", "--json"], fresh: true),
                 cancellationToken).ConfigureAwait(false);
             if (status.Succeeded && TryParseObject(status.StandardOutput, out var report))
             {
@@ -192,7 +189,7 @@ public sealed class AgentActivation
         while (true)
         {
             var confirm = await _runner.RunAsync(
-                _sudo.For(inputs.Target).Apply(_ssh.Command(inputs.Target, [.. _sudo.For(inputs.Target).Prefix, AgentBundle.Executable(agent), "confirm", "--id", id], fresh: true)),
+                _sudo.Agent(inputs.Target, agent, ["confirm", "--id", id], fresh: true),
                 cancellationToken).ConfigureAwait(false);
             var said = ProcessResult.LastLine(confirm.StandardError + confirm.StandardOutput);
             switch (confirm.ExitCode)

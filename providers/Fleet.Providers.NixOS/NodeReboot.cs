@@ -35,9 +35,7 @@ public sealed class NodeReboot
         var before = await ProbeAsync(target, cancellationToken).ConfigureAwait(false);
         await call.ProgressAsync("rebooting", null, cancellationToken).ConfigureAwait(false);
         await call.LogAsync("info", $"rebooting {target.Host} to boot {system}", cancellationToken).ConfigureAwait(false);
-        var sudo = _sudo.For(target);
-        var reboot = await _runner.RunAsync(
-            sudo.Apply(_ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agent), "reboot"], fresh: true)), cancellationToken).ConfigureAwait(false);
+        var reboot = await _runner.RunAsync(_sudo.Agent(target, agent, ["reboot"], fresh: true), cancellationToken).ConfigureAwait(false);
         if (reboot.ExitCode is not (0 or 255))
         {
             // 255: the connection dropped as the node went down, which proves nothing either way.
@@ -74,10 +72,8 @@ public sealed class NodeReboot
         }
 
         await call.ProgressAsync("checking", null, cancellationToken).ConfigureAwait(false);
-        var sudo = _sudo.For(target);
         var check = await _runner.RunAsync(
-            sudo.Apply(_ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agent), "check", "--health-checks", "-"])
-                .WithInput(Encoding.UTF8.GetBytes(healthChecks.GetRawText()))),
+            _sudo.Agent(target, agent, ["check", "--health-checks", "-"], input: Encoding.UTF8.GetBytes(healthChecks.GetRawText())),
             cancellationToken, null, line => _ = call.LogAsync("info", line, CancellationToken.None)).ConfigureAwait(false);
         if (!check.Succeeded)
         {

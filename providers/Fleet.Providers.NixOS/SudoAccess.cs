@@ -51,6 +51,17 @@ public sealed class SudoAccess
             : Escalation.WithoutPassword;
     }
 
+    /// <summary>
+    /// ssh running the fleet-agent at `agentStorePath` as root on the node (as found for it, see
+    /// <see cref="For"/>), with `input` on its stdin after the sudo password when there is one.
+    /// </summary>
+    public ProcessSpec Agent(SshTarget target, string agentStorePath, IEnumerable<string> arguments, bool fresh = false, ReadOnlyMemory<byte>? input = null)
+    {
+        var sudo = For(target);
+        var spec = _ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agentStorePath), .. arguments], fresh);
+        return sudo.Apply(input is { } bytes ? spec.WithInput(bytes) : spec);
+    }
+
     private async Task<Escalation> FindAsync(SshTarget target, string agent, string? password, CancellationToken cancellationToken)
     {
         var quiet = await _runner.RunAsync(_ssh.Command(target, [.. Escalation.WithoutPassword.Prefix, agent, "version"]), cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,7 @@ public sealed class SystemDeployment
         _ssh = ssh;
         _agent = agent;
         _sudo = new SudoAccess(runner, ssh);
-        _activation = new AgentActivation(runner, ssh, _sudo);
+        _activation = new AgentActivation(runner, _sudo);
     }
 
     /// <param name="prior">The outputs recorded before, if any: what still holds of the running system when the goal does not change it.</param>
@@ -89,9 +89,7 @@ public sealed class SystemDeployment
         ArgumentNullException.ThrowIfNull(target);
         if (agentPath is not null)
         {
-            var sudo = _sudo.For(target);
-            var status = await _runner.RunAsync(
-                sudo.Apply(_ssh.Command(target, [.. sudo.Prefix, AgentBundle.Executable(agentPath), "status", "--json"])), cancellationToken).ConfigureAwait(false);
+            var status = await _runner.RunAsync(_sudo.Agent(target, agentPath, ["status", "--json"]), cancellationToken).ConfigureAwait(false);
             if (status.ExitCode == 255)
             {
                 throw Unreachable(target, status);
