@@ -33,18 +33,18 @@ public sealed record HookInputs(
             throw new ResourceFailedException(problems[0].Message, problems);
         }
 
-        var onNode = String(inputs, "on") == "node";
+        var onNode = JsonFields.String(inputs, "on") == "node";
         return new HookInputs(
             inputs.TryGetProperty("argv", out var a) && a.ValueKind == JsonValueKind.Array ? [.. a.EnumerateArray().Select(e => e.GetString()!)] : [],
-            String(inputs, "script"),
+            JsonFields.String(inputs, "script"),
             onNode,
             onNode
                 ? new SshTarget(
-                    String(inputs, "targetHost")!,
+                    JsonFields.String(inputs, "targetHost")!,
                     inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
-                    String(inputs, "targetUser") ?? "root",
+                    JsonFields.String(inputs, "targetUser") ?? "root",
                     inputs.TryGetProperty("sshOptions", out var o) && o.ValueKind == JsonValueKind.Array ? [.. o.EnumerateArray().Select(e => e.GetString()!)] : [],
-                    String(inputs, "hostKey"))
+                    JsonFields.String(inputs, "hostKey"))
                 : null,
             TimeSpan.FromSeconds(inputs.TryGetProperty("timeout", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : DefaultTimeoutSeconds),
             inputs.TryGetProperty("environment", out var env) && env.ValueKind == JsonValueKind.Object
@@ -52,9 +52,9 @@ public sealed record HookInputs(
                 : ImmutableSortedDictionary<string, string>.Empty,
             inputs.TryGetProperty("watch", out var w) && w.ValueKind == JsonValueKind.Object ? w.Clone() : default,
             inputs.TryGetProperty("always", out var al) && al.ValueKind == JsonValueKind.True,
-            String(inputs, "node"),
-            String(inputs, "phase"),
-            String(inputs, "system"));
+            JsonFields.String(inputs, "node"),
+            JsonFields.String(inputs, "phase"),
+            JsonFields.String(inputs, "system"));
     }
 
     /// <summary>What is wrong with the inputs, one diagnostic per problem, naming the field.</summary>
@@ -62,7 +62,7 @@ public sealed record HookInputs(
     {
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
         var hasArgv = inputs.TryGetProperty("argv", out var argv) && argv.ValueKind == JsonValueKind.Array;
-        var hasScript = String(inputs, "script") is not null;
+        var hasScript = JsonFields.String(inputs, "script") is not null;
         if (hasArgv == hasScript)
         {
             problems.Add(new Diagnostic(Diagnostic.Error, "a hook needs exactly one of `argv` (a list) and `script` (a string)", hasArgv ? "script" : "argv"));
@@ -73,13 +73,13 @@ public sealed record HookInputs(
             problems.Add(new Diagnostic(Diagnostic.Error, "`argv` must be a non-empty list of strings", "argv"));
         }
 
-        var on = String(inputs, "on") ?? "local";
+        var on = JsonFields.String(inputs, "on") ?? "local";
         if (on is not ("local" or "node"))
         {
             problems.Add(new Diagnostic(Diagnostic.Error, $"`on` must be \"local\" or \"node\", not \"{on}\"", "on"));
         }
 
-        if (on == "node" && String(inputs, "targetHost") is null)
+        if (on == "node" && JsonFields.String(inputs, "targetHost") is null)
         {
             problems.Add(new Diagnostic(Diagnostic.Error, "a hook with `on = \"node\"` needs `targetHost`", "targetHost"));
         }
@@ -111,7 +111,4 @@ public sealed record HookInputs(
         (_, { } n) => $"hook {id} of node {n}",
         _ => $"hook {id}",
     };
-
-    private static string? String(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

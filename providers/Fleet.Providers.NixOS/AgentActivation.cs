@@ -75,15 +75,15 @@ public sealed class AgentActivation
                 return;
             }
 
-            previous ??= System(Str(e, "previous"));
-            switch (Str(e, "event"))
+            previous ??= System(JsonFields.String(e, "previous"));
+            switch (JsonFields.String(e, "event"))
             {
                 case "stage":
-                    _ = call.ProgressAsync(Str(e, "stage") ?? "activating", null, CancellationToken.None);
+                    _ = call.ProgressAsync(JsonFields.String(e, "stage") ?? "activating", null, CancellationToken.None);
                     break;
                 case "output":
-                    Remember(tail, Str(e, "line") ?? "");
-                    _ = call.LogAsync("info", Str(e, "line") ?? "", CancellationToken.None);
+                    Remember(tail, JsonFields.String(e, "line") ?? "");
+                    _ = call.LogAsync("info", JsonFields.String(e, "line") ?? "", CancellationToken.None);
                     break;
                 case "check":
                     var check = e.TryGetProperty("check", out var c) ? c.GetRawText() : "";
@@ -95,8 +95,8 @@ public sealed class AgentActivation
                     break;
                 case "finished":
                     finished = true;
-                    outcome = Str(e, "outcome");
-                    message = Str(e, "message");
+                    outcome = JsonFields.String(e, "outcome");
+                    message = JsonFields.String(e, "message");
                     break;
                 default:
                     break;
@@ -141,24 +141,24 @@ public sealed class AgentActivation
                 cancellationToken).ConfigureAwait(false);
             if (status.Succeeded && TryParseObject(status.StandardOutput, out var report))
             {
-                if (report.TryGetProperty("lastActivation", out var last) && last.ValueKind == JsonValueKind.Object && Str(last, "id") == id)
+                if (report.TryGetProperty("lastActivation", out var last) && last.ValueKind == JsonValueKind.Object && JsonFields.String(last, "id") == id)
                 {
-                    var outcome = Str(last, "outcome");
-                    previous ??= System(Str(last, "previous"));
+                    var outcome = JsonFields.String(last, "outcome");
+                    previous ??= System(JsonFields.String(last, "previous"));
                     if (outcome is "confirmed" or "activated")
                     {
                         return new Started(false, previous);
                     }
 
                     var code = last.TryGetProperty("exitCode", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : 1;
-                    throw new ResourceFailedException($"{Why(code, inputs.Target)} ({outcome}: {Str(last, "message")}); the SSH session dropped during the activation");
+                    throw new ResourceFailedException($"{Why(code, inputs.Target)} ({outcome}: {JsonFields.String(last, "message")}); the SSH session dropped during the activation");
                 }
 
-                if (report.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object && Str(pending, "id") == id)
+                if (report.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object && JsonFields.String(pending, "id") == id)
                 {
                     seen = true;
-                    previous ??= System(Str(pending, "previous"));
-                    if (Str(pending, "state") == "awaiting-confirmation")
+                    previous ??= System(JsonFields.String(pending, "previous"));
+                    if (JsonFields.String(pending, "state") == "awaiting-confirmation")
                     {
                         return new Started(true, previous);
                     }
@@ -255,9 +255,6 @@ public sealed class AgentActivation
             return false;
         }
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     internal static void Remember(Queue<string> tail, string line)
     {

@@ -18,8 +18,8 @@ public sealed record NodeFacts(string? CurrentSystem, string? ProfileSystem, int
             }
 
             return new NodeFacts(
-                String(root, "currentSystem"),
-                String(root, "profileSystem"),
+                Path(root, "currentSystem"),
+                Path(root, "profileSystem"),
                 root.TryGetProperty("generation", out var g) && g.ValueKind == JsonValueKind.Number ? g.GetInt32() : null);
         }
         catch (JsonException)
@@ -28,6 +28,7 @@ public sealed record NodeFacts(string? CurrentSystem, string? ProfileSystem, int
         }
     }
 
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s && s != "none" ? s : null;
+    /// <summary>A store path the agent reports; it writes "none" (or nothing) for no system.</summary>
+    private static string? Path(JsonElement obj, string name) =>
+        Fleet.Protocol.JsonFields.String(obj, name) is { Length: > 0 } path && path != "none" ? path : null;
 }

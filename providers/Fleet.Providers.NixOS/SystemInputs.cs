@@ -28,10 +28,10 @@ public sealed record SystemInputs(
                 new SshTarget(
                     inputs.GetProperty("targetHost").GetString()!,
                     inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
-                    String(inputs, "targetUser") ?? "root",
+                    JsonFields.String(inputs, "targetUser") ?? "root",
                     inputs.TryGetProperty("sshOptions", out var o) && o.ValueKind == JsonValueKind.Array ? [.. o.EnumerateArray().Select(e => e.GetString()!)] : [],
-                    String(inputs, "hostKey")),
-                String(inputs, "goal") ?? "switch",
+                    JsonFields.String(inputs, "hostKey")),
+                JsonFields.String(inputs, "goal") ?? "switch",
                 Bool(inputs, "buildOnTarget", false),
                 Bool(inputs, "substituteOnDestination", false),
                 Bool(inputs, "reboot", false),
@@ -50,9 +50,6 @@ public sealed record SystemInputs(
     public bool Activates => Goal is "switch" or "test" or "boot";
 
     public string ConfirmTimeoutText => ConfirmTimeout.ToString(CultureInfo.InvariantCulture);
-
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static bool Bool(JsonElement obj, string name, bool fallback) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fleet.Protocol;
 
 namespace Fleet.Providers.NixOS;
 
@@ -25,13 +26,13 @@ public sealed record SystemOutputs(
         }
 
         return new SystemOutputs(
-            String(o, "systemPath"),
+            JsonFields.String(o, "systemPath"),
             o.TryGetProperty("generation", out var g) && g.ValueKind == JsonValueKind.Number ? g.GetInt32() : null,
-            String(o, "previousSystem"),
-            String(o, "activatedAt"),
-            String(o, "health") ?? "unknown",
-            String(o, "agentPath"),
-            String(o, "bootSystem"));
+            JsonFields.String(o, "previousSystem"),
+            JsonFields.String(o, "activatedAt"),
+            JsonFields.String(o, "health") ?? "unknown",
+            JsonFields.String(o, "agentPath"),
+            JsonFields.String(o, "bootSystem"));
     }
 
     /// <summary>These outputs with what the node says it runs and boots.</summary>
@@ -68,7 +69,4 @@ public sealed record SystemOutputs(
         using var document = JsonDocument.Parse(buffer.ToArray());
         return document.RootElement.Clone();
     }
-
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

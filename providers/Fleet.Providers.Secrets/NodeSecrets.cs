@@ -108,9 +108,8 @@ public sealed class NodeSecrets
             ?? throw new ResourceFailedException("fleet-agent printed no status");
         using var document = JsonDocument.Parse(line);
         var e = document.RootElement;
-        string? Str(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return new NodeSecret(
-            e.GetProperty("exists").GetBoolean(), Str("owner"), Str("group"), Str("mode"), Str("digest"),
+            e.GetProperty("exists").GetBoolean(), JsonFields.String(e, "owner"), JsonFields.String(e, "group"), JsonFields.String(e, "mode"), JsonFields.String(e, "digest"),
             e.TryGetProperty("pendingOwner", out var p) && p.ValueKind == JsonValueKind.True);
     }
 
@@ -118,5 +117,4 @@ public sealed class NodeSecrets
         result.ExitCode == 255
             ? new ResourceFailedException($"{what}: cannot reach {target} over SSH: {ProcessResult.LastLine(result.StandardError)}")
             : new ResourceFailedException($"{what} failed (fleet-agent exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}");
-
 }

@@ -93,7 +93,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
             return new PlanResult(PlanAction.Replace, [.. changed], ["salt", "digest", "uploadedAt"], "destination cannot change in place");
         }
 
-        var salt = Output(outputs, "salt") ?? "";
+        var salt = JsonFields.String(outputs, "salt") ?? "";
         var content = await _content.ReadAsync(desired, cancellationToken).ConfigureAwait(false);
         if (!desired.Command.IsEmpty)
         {
@@ -107,12 +107,12 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
         }
 
         string? reason = null;
-        if (digest != Output(outputs, "digest"))
+        if (digest != JsonFields.String(outputs, "digest"))
         {
             reason = $"new content ({desired.Source})";
             changed.Add("content");
         }
-        else if (Output(outputs, "nodeDigest") is { } onNode && onNode != digest)
+        else if (JsonFields.String(outputs, "nodeDigest") is { } onNode && onNode != digest)
         {
             reason = "drift: the file on the node was changed outside fleet";
             changed.Add("content");
@@ -133,8 +133,8 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var inputs = SecretInputs.Parse(Unmasked(request.Inputs));
-        var salt = Output(request.Outputs, "salt") ?? "";
-        var found = await _node.StatusAsync(inputs.Target, Output(request.Outputs, "destination") ?? inputs.Destination, salt, cancellationToken).ConfigureAwait(false);
+        var salt = JsonFields.String(request.Outputs, "salt") ?? "";
+        var found = await _node.StatusAsync(inputs.Target, JsonFields.String(request.Outputs, "destination") ?? inputs.Destination, salt, cancellationToken).ConfigureAwait(false);
         if (!found.Exists)
         {
             return new ReadResult(false);
@@ -156,7 +156,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
         var inputs = SecretInputs.Parse(Unmasked(request.Inputs));
-        var destination = Output(request.Outputs, "destination") ?? inputs.Destination;
+        var destination = JsonFields.String(request.Outputs, "destination") ?? inputs.Destination;
         await _node.RemoveAsync(inputs.Target, destination, cancellationToken).ConfigureAwait(false);
         await call.LogAsync("info", $"removed {destination} from {inputs.Target.Host}", cancellationToken).ConfigureAwait(false);
     }
@@ -168,7 +168,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
         var inputs = SecretInputs.Parse(request.Inputs);
-        var salt = (request.PriorOutputs is { } prior ? Output(prior, "salt") : null)
+        var salt = (request.PriorOutputs is { } prior ? JsonFields.String(prior, "salt") : null)
             ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await call.ProgressAsync("reading", null, cancellationToken).ConfigureAwait(false);
         var content = _planned.TryRemove(request.Id, out var planned)
@@ -234,9 +234,6 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     }
 
     private static string NormalMode(string mode) => mode.Length == 3 ? "0" + mode : mode;
-
-    private static string? Output(JsonElement outputs, string name) =>
-        outputs.ValueKind == JsonValueKind.Object && outputs.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static JsonElement ToElement(JsonObject obj)
     {

@@ -27,21 +27,21 @@ public sealed record SecretInputs(
         {
             var command = Strings(inputs, "command");
             var parsed = new SecretInputs(
-                String(inputs, "text"),
-                String(inputs, "file"),
+                JsonFields.String(inputs, "text"),
+                JsonFields.String(inputs, "file"),
                 command,
-                String(inputs, "destination") ?? throw new ResourceFailedException("secret.file needs `destination`"),
-                String(inputs, "owner") ?? "root",
-                String(inputs, "group") ?? "root",
-                String(inputs, "mode") ?? "0400",
-                (String(inputs, "upload") ?? "before-activation") == "before-activation",
+                JsonFields.String(inputs, "destination") ?? throw new ResourceFailedException("secret.file needs `destination`"),
+                JsonFields.String(inputs, "owner") ?? "root",
+                JsonFields.String(inputs, "group") ?? "root",
+                JsonFields.String(inputs, "mode") ?? "0400",
+                (JsonFields.String(inputs, "upload") ?? "before-activation") == "before-activation",
                 Strings(inputs, "restartUnits"),
                 new SshTarget(
-                    String(inputs, "targetHost") ?? throw new ResourceFailedException("secret.file needs `targetHost`"),
+                    JsonFields.String(inputs, "targetHost") ?? throw new ResourceFailedException("secret.file needs `targetHost`"),
                     inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
-                    String(inputs, "targetUser") ?? "root",
+                    JsonFields.String(inputs, "targetUser") ?? "root",
                     Strings(inputs, "sshOptions"),
-                    String(inputs, "hostKey")));
+                    JsonFields.String(inputs, "hostKey")));
             var sources = (parsed.Text is null ? 0 : 1) + (parsed.File is null ? 0 : 1) + (command.IsEmpty ? 0 : 1);
             return sources == 1
                 ? parsed
@@ -55,9 +55,6 @@ public sealed record SecretInputs(
 
     /// <summary>Where the content comes from, for messages (never the content itself).</summary>
     public string Source => Text is not null ? "text" : File is not null ? $"file {File}" : $"command {Command[0]}";
-
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static ImmutableArray<string> Strings(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Select(e => e.GetString()!)] : [];

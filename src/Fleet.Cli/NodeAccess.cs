@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Fleet.Engine.Graph;
 using Fleet.Providers.NixOS;
 using Fleet.State;
@@ -35,8 +34,7 @@ internal static class NodeAccess
         return [.. selected.Select(n => new NodeHandle(
             n.Node!,
             SystemInputs.Parse(n.Inputs).Target,
-            stored.TryGetValue(n.Id, out var s) && s.Outputs.ValueKind == JsonValueKind.Object
-                && s.Outputs.TryGetProperty("agentPath", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null))];
+            stored.TryGetValue(n.Id, out var s) ? Fleet.Protocol.JsonFields.String(s.Outputs, "agentPath") : null))];
     }
 
     private static async Task<IReadOnlyDictionary<string, ResourceState>> LoadAsync(string path, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fleet.Processes;
+using Fleet.Protocol;
 using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
@@ -36,11 +37,11 @@ internal sealed record NodeStatusRow(
             return new NodeStatusRow(
                 node.Name,
                 true,
-                Str(root, "currentSystem"),
+                JsonFields.String(root, "currentSystem"),
                 root.TryGetProperty("generation", out var g) && g.ValueKind == JsonValueKind.Number ? g.GetInt32() : null,
-                Str(root, "previousSystem"),
+                JsonFields.String(root, "previousSystem"),
                 HealthOf(root),
-                last.ValueKind == JsonValueKind.Object ? Str(last, "outcome") : null,
+                last.ValueKind == JsonValueKind.Object ? JsonFields.String(last, "outcome") : null,
                 last.ValueKind == JsonValueKind.Object && last.TryGetProperty("end", out var e) && e.TryGetDateTimeOffset(out var end) ? end : null,
                 null);
         }
@@ -66,7 +67,4 @@ internal sealed record NodeStatusRow(
 
         return h.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True ? "healthy" : "unhealthy";
     }
-
-    private static string? Str(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
