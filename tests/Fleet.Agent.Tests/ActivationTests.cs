@@ -21,7 +21,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
 
     private string V2 => _bed.System("web-v2.nix");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Switching_to_v1_then_v2_and_confirming_leaves_v2_current_and_confirmed()
     {
         await ActivateAndConfirmAsync("node1", V1);
@@ -40,7 +40,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal("v2\n", await GetAsync("node1"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_health_check_rolls_back_to_the_exact_previous_system_whose_service_answers_again()
     {
         await ActivateAndConfirmAsync("node2", V1);
@@ -54,7 +54,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal("v1\n", await GetAsync("node2"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_switch_to_configuration_rolls_back()
     {
         await ActivateAndConfirmAsync("node3", V1);
@@ -70,7 +70,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal("v1\n", await GetAsync("node3"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Without_confirmation_it_rolls_back_after_the_timeout_though_the_ssh_connection_that_started_it_was_cut()
     {
         await ActivateAndConfirmAsync("node4", V1);
@@ -93,7 +93,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal(4, (await _bed.AgentAsync("node4", "confirm --id cut-off", s_none)).ExitCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_second_concurrent_activation_is_refused_by_the_lock()
     {
         var first = await _bed.AgentAsync("node5", $"activate --json --id first --system {V1} --goal switch --confirm-timeout 60", s_none);
@@ -107,7 +107,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal(V1, (await StatusAsync("node5")).GetProperty("currentSystem").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Status_json_reflects_a_rollback()
     {
         await ActivateAndConfirmAsync("node6", V1);

@@ -10,7 +10,7 @@ public sealed class HealthCheckRunnerTests
 {
     private static readonly CancellationToken s_none = CancellationToken.None;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_http_check_passes_on_the_expected_status_and_fails_on_another()
     {
         using var server = new StatusHttpServer(new IPEndPoint(IPAddress.Loopback, 0), path => path == "/ok" ? (200, "text/plain", "ok") : (404, "text/plain", "no"));
@@ -31,7 +31,7 @@ public sealed class HealthCheckRunnerTests
         await serving;
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_tcp_check_passes_on_a_listening_port_and_fails_after_its_retries_on_a_closed_one()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -50,7 +50,7 @@ public sealed class HealthCheckRunnerTests
         Assert.Equal(3, down.Attempts);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_command_check_reports_the_exit_code_and_output_of_a_failure()
     {
         using var runner = new HealthCheckRunner();
@@ -62,7 +62,7 @@ public sealed class HealthCheckRunnerTests
         Assert.Equal("exit code 3: not ready", failed.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_command_that_outlives_its_timeout_fails_as_timed_out()
     {
         using var runner = new HealthCheckRunner();
@@ -74,7 +74,7 @@ public sealed class HealthCheckRunnerTests
         Assert.True(result.DurationMs < 5000, $"took {result.DurationMs} ms");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_check_is_retried_until_it_passes()
     {
         var counter = Path.Combine(Path.GetTempPath(), $"fleet-agent-retry-{Guid.NewGuid():N}");
@@ -88,7 +88,7 @@ public sealed class HealthCheckRunnerTests
         File.Delete(counter);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_grace_period_passes_before_the_first_attempt()
     {
         using var runner = new HealthCheckRunner();
@@ -100,7 +100,7 @@ public sealed class HealthCheckRunnerTests
         Assert.True(stopwatch.ElapsedMilliseconds >= 500, $"first attempt after {stopwatch.ElapsedMilliseconds} ms");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_overall_timeout_fails_checks_still_retrying()
     {
         using var runner = new HealthCheckRunner();

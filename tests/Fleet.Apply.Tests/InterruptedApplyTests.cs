@@ -9,7 +9,7 @@ public sealed class InterruptedApplyTests : IDisposable
 
     public void Dispose() => _ws.Dispose();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Kill_9_mid_apply_then_a_new_apply_recovers_the_stale_lock_and_completes()
     {
         var things = string.Join('\n', Enumerable.Range(1, 8).Select(i =>
@@ -45,7 +45,7 @@ public sealed class InterruptedApplyTests : IDisposable
         Assert.Contains("No changes", again.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_second_apply_is_refused_while_the_first_holds_the_lock()
     {
         _ws.WriteFleet($$"""

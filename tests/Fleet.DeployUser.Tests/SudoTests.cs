@@ -8,7 +8,7 @@ namespace Fleet.DeployUser.Tests;
 [Trait("Category", "Integration")]
 public sealed class SudoTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task The_first_deployment_asks_once_and_the_next_one_needs_no_password_through_the_deploy_users_rule()
     {
         await using var fleet = await SudoFleet.UpAsync();
@@ -34,7 +34,7 @@ public sealed class SudoTests
         Assert.DoesNotContain(SudoFleet.Password, await fleet.EverythingWrittenAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_node_that_needs_a_password_nobody_gave_fails_at_once_saying_what_to_do()
     {
         await using var fleet = await SudoFleet.UpAsync();
@@ -49,7 +49,7 @@ public sealed class SudoTests
             StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_wrong_password_fails_fast_with_a_clear_message()
     {
         await using var fleet = await SudoFleet.UpAsync();

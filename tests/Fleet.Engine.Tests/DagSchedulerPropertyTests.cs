@@ -177,7 +177,7 @@ public sealed class DagSchedulerPropertyTests
         return s.Actions.Where(a => a.Value == PlanAction.Delete && Kept(a.Key)).All(a => !started.Contains(a.Key) && outcomes[a.Key] == StepOutcome.Skipped);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Stopping_starts_nothing_new_and_lets_running_steps_end()
     {
         using var stop = new CancellationTokenSource();

@@ -6,7 +6,7 @@ namespace Fleet.NixOS.Tests;
 [Trait("Category", "Integration")]
 public sealed class FailureTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_unreachable_node_fails_alone_the_others_are_deployed_and_the_summary_names_it()
     {
         string[] nodes = ["a", "b", "c"];
@@ -23,7 +23,7 @@ public sealed class FailureTests
         Assert.Contains("failed node.b", summary, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_second_deployer_activating_the_same_node_at_once_is_refused_by_the_node_lock()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -9,7 +9,7 @@ public sealed class RollbackTests
 {
     private static readonly FleetFile s_fleet = FleetFile.For("a");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_health_check_rolls_back_to_the_exact_previous_system_and_state_records_the_failure()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -25,7 +25,7 @@ public sealed class RollbackTests
         Assert.Equal("failed", (await fleet.StateAsync("a")).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_activation_that_cuts_the_node_off_is_rolled_back_by_the_node_within_the_confirm_timeout()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -47,7 +47,7 @@ public sealed class RollbackTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"apply took {clock.Elapsed}");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_switch_to_configuration_rolls_back_to_the_previous_system()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
