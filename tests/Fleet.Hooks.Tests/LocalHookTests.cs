@@ -67,14 +67,21 @@ public sealed class LocalHookTests : IDisposable
     [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hook_past_its_timeout_is_stopped_and_fails_with_its_last_lines()
     {
-        _fleet.WriteFleet("""resources.slow = { type = "hook.command"; inputs = { script = "echo waiting; sleep 60"; timeout = 1; }; };""");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // The hook waits for a file nobody creates: only its timeout ends it, and its shell is gone
+        // afterwards (it recorded its pid). 5 s leaves a loaded machine time to start the shell.
+        var pid = _fleet.File("hook.pid");
+        _fleet.WriteFleet($$"""
+            resources.slow = {
+              type = "hook.command";
+              inputs = { script = "echo $$ > {{pid}}; echo waiting; while [ ! -e {{_fleet.File("never")}} ]; do sleep 0.1; done"; timeout = 5; };
+            };
+            """);
 
         var apply = await _fleet.RunAsync("apply", "--plain");
 
         Assert.Equal(1, apply.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
-        Assert.Contains("failed slow: provider `hook` failed creating `slow`: hook slow timed out after 1 s; its last lines:\n  waiting", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("failed slow: provider `hook` failed creating `slow`: hook slow timed out after 5 s; its last lines:\n  waiting", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/proc/{File.ReadAllText(pid).Trim()}"), "the timed-out hook's shell still runs");
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
