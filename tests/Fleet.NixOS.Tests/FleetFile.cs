@@ -28,7 +28,8 @@ public sealed record FleetFile(ImmutableSortedDictionary<string, string> Nodes)
     public static string HealthCheckHeldUntil(string file) => $$"""
         deployment.healthChecks = lib.mkForce [ {
           type = "command";
-          argv = [ "${pkgs.bash}/bin/sh" "-c" "while [ ! -e /tmp/{{file}} ]; do ${pkgs.coreutils}/bin/sleep 0.1; done" ];
+          # The host's programs (nodes share its /bin): the checks are no part of the system's closure.
+          argv = [ "/bin/sh" "-c" "while [ ! -e /tmp/{{file}} ]; do /bin/sleep 0.1; done" ];
           timeout = 600; retries = 0;
         } ];
         """;
