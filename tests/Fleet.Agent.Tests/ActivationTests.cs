@@ -8,7 +8,13 @@ namespace Fleet.Agent.Tests;
 [Trait("Category", "Integration")]
 public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
 {
-    private const string WebCheck = """[{"type":"tcp","host":"127.0.0.1","port":8080,"gracePeriod":0.5,"retries":3,"interval":0.3,"timeout":1}]""";
+    // A working system's web service gets a minute to listen, however loaded the machine; one
+    // that never listens fails on its first refused connection.
+    private const string WebCheck = """[{"type":"tcp","host":"127.0.0.1","port":8080,"retries":120,"interval":0.5,"timeout":5}]""";
+    private const string NeverListeningCheck = """[{"type":"tcp","host":"127.0.0.1","port":8080,"retries":0,"timeout":5}]""";
+
+    // Activations the test confirms itself: the node waits for that, not for a time.
+    private const string ConfirmedByTheTest = "--confirm-timeout 600";
     private static readonly CancellationToken s_none = CancellationToken.None;
     private readonly AgentTestbedFixture _bed;
 
@@ -21,12 +27,12 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
 
     private string V2 => _bed.System("web-v2.nix");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Switching_to_v1_then_v2_and_confirming_leaves_v2_current_and_confirmed()
     {
         await ActivateAndConfirmAsync("node1", V1);
 
-        var activate = await _bed.AgentAsync("node1", $"activate --json --system {V2} --goal switch --confirm-timeout 60 --health-checks -", s_none, WebCheck);
+        var activate = await _bed.AgentAsync("node1", $"activate --json --system {V2} --goal switch {ConfirmedByTheTest} --health-checks -", s_none, WebCheck);
         var confirm = await _bed.AgentAsync("node1", "confirm --json", s_none);
 
         Assert.True(activate.ExitCode == 0, activate.StandardError);
@@ -40,13 +46,13 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal("v2\n", await GetAsync("node1"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_health_check_rolls_back_to_the_exact_previous_system_whose_service_answers_again()
     {
         await ActivateAndConfirmAsync("node2", V1);
 
         var activate = await _bed.AgentAsync(
-            "node2", $"activate --json --system {_bed.System("web-not-listening.nix")} --goal switch --health-checks -", s_none, WebCheck);
+            "node2", $"activate --json --system {_bed.System("web-not-listening.nix")} --goal switch --health-checks -", s_none, NeverListeningCheck);
 
         Assert.Equal(11, activate.ExitCode);
         Assert.Equal(V1, (await _bed.AgentAsync("node2", "status --json", s_none) is var s ? Json(s.StandardOutput) : default).GetProperty("currentSystem").GetString());
@@ -54,7 +60,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal("v1\n", await GetAsync("node2"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_switch_to_configuration_rolls_back()
     {
         await ActivateAndConfirmAsync("node3", V1);
@@ -70,7 +76,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal("v1\n", await GetAsync("node3"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Without_confirmation_it_rolls_back_after_the_timeout_though_the_ssh_connection_that_started_it_was_cut()
     {
         await ActivateAndConfirmAsync("node4", V1);
@@ -86,17 +92,17 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
                 }
             }));
 
-        var status = await WaitForOutcomeAsync("node4", "cut-off", TimeSpan.FromSeconds(40));
+        var status = await WaitForOutcomeAsync("node4", "cut-off", TimeSpan.FromMinutes(3));
         Assert.Equal("rolled-back-timeout", status.GetProperty("lastActivation").GetProperty("outcome").GetString());
         Assert.Equal(V1, status.GetProperty("currentSystem").GetString());
         Assert.Equal("v1\n", await GetAsync("node4"));
         Assert.Equal(4, (await _bed.AgentAsync("node4", "confirm --id cut-off", s_none)).ExitCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_second_concurrent_activation_is_refused_by_the_lock()
     {
-        var first = await _bed.AgentAsync("node5", $"activate --json --id first --system {V1} --goal switch --confirm-timeout 60", s_none);
+        var first = await _bed.AgentAsync("node5", $"activate --json --id first --system {V1} --goal switch {ConfirmedByTheTest}", s_none);
         Assert.True(first.ExitCode == 0, first.StandardError);
 
         var second = await _bed.AgentAsync("node5", $"activate --json --id second --system {V2} --goal switch", s_none);
@@ -107,12 +113,12 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
         Assert.Equal(V1, (await StatusAsync("node5")).GetProperty("currentSystem").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Status_json_reflects_a_rollback()
     {
         await ActivateAndConfirmAsync("node6", V1);
         var broken = _bed.System("web-not-listening.nix");
-        await _bed.AgentAsync("node6", $"activate --id broken --system {broken} --goal switch --health-checks -", s_none, WebCheck);
+        await _bed.AgentAsync("node6", $"activate --id broken --system {broken} --goal switch --health-checks -", s_none, NeverListeningCheck);
 
         var status = await StatusAsync("node6");
 
@@ -129,7 +135,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
 
     private async Task ActivateAndConfirmAsync(string node, string system)
     {
-        var activate = await _bed.AgentAsync(node, $"activate --json --system {system} --goal switch --confirm-timeout 60 --health-checks -", s_none, WebCheck);
+        var activate = await _bed.AgentAsync(node, $"activate --json --system {system} --goal switch {ConfirmedByTheTest} --health-checks -", s_none, WebCheck);
         Assert.True(activate.ExitCode == 0, activate.StandardOutput + activate.StandardError);
         var confirm = await _bed.AgentAsync(node, "confirm", s_none);
         Assert.True(confirm.ExitCode == 0, confirm.StandardError);
@@ -170,7 +176,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
             {
                 return await http.GetStringAsync(url);
             }
-            catch (HttpRequestException e) when (attempt < 20 && e.InnerException is SocketException)
+            catch (HttpRequestException e) when (attempt < 300 && e.InnerException is SocketException)
             {
                 await Task.Delay(200);
             }

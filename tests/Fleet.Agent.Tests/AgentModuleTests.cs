@@ -7,7 +7,7 @@ namespace Fleet.Agent.Tests;
 /// <summary>nix-modules/nixos/agent.nix evaluated with the nixpkgs stand-in (tests/nixpkgs-standin).</summary>
 public sealed class AgentModuleTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_module_runs_the_daemon_with_the_checks_file_the_interval_and_the_http_listener()
     {
         var expression = $$"""

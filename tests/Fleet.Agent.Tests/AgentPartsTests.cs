@@ -80,7 +80,7 @@ public sealed class AgentPartsTests
         Assert.Contains("fleet_agent_activation_timestamp_seconds{outcome=\"confirmed\"} 160\n", text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_daemon_serves_status_on_its_unix_socket_and_metrics_over_http()
     {
         var root = Directory.CreateTempSubdirectory("fleet-agent-daemon").FullName;

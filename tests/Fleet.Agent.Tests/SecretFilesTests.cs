@@ -21,7 +21,7 @@ public sealed class SecretFilesTests : IDisposable
 
     private string Destination => Path.Combine(_root, "run", "keys", "db");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_written_secret_has_its_content_owner_mode_and_the_salted_digest_and_no_temporary_file_is_left()
     {
         var written = await WriteAsync("s3cret", "nobody", "nogroup", "0440");
@@ -34,7 +34,7 @@ public sealed class SecretFilesTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Destination)!));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_owner_that_does_not_exist_is_refused_unless_pending_owners_are_allowed()
     {
         await Assert.ThrowsAsync<UsageException>(() => WriteAsync("x", "web", "web", "0400"));
@@ -50,7 +50,7 @@ public sealed class SecretFilesTests : IDisposable
             await _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_removed_secret_is_reported_missing()
     {
         await WriteAsync("x", "root", "root", "0400");

@@ -40,7 +40,7 @@ public sealed class DeleteOrderTests : IDisposable
         return JsonDocument.Parse(show.StandardOutput).RootElement.Clone();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Apply_records_each_resources_dependencies_from_dependsOn_and_references()
     {
         await ApplyChainAsync();
@@ -50,7 +50,7 @@ public sealed class DeleteOrderTests : IDisposable
         Assert.Empty((await ShowAsync("a")).GetProperty("dependencies").EnumerateArray());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_unchanged_resource_whose_dependsOn_moved_gets_its_recorded_dependencies_rewritten()
     {
         await ApplyChainAsync();
@@ -67,7 +67,7 @@ public sealed class DeleteOrderTests : IDisposable
         Assert.Equal(["a"], (await ShowAsync("c")).GetProperty("dependencies").EnumerateArray().Select(d => d.GetString()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_chain_removed_from_the_fleet_is_deleted_dependents_first_one_at_a_time()
     {
         await ApplyChainAsync();
@@ -87,7 +87,7 @@ public sealed class DeleteOrderTests : IDisposable
         Assert.Equal(["keep"], JsonDocument.Parse(state.StandardOutput).RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_failed_delete_keeps_what_it_depended_on_untouched_in_state_and_in_the_world()
     {
         await ApplyChainAsync();
@@ -109,7 +109,7 @@ public sealed class DeleteOrderTests : IDisposable
         Assert.Equal("ready", (await ShowAsync("c")).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_delete_waits_for_the_update_that_stops_a_remaining_resource_referring_to_it()
     {
         await ApplyChainAsync();
@@ -126,7 +126,7 @@ public sealed class DeleteOrderTests : IDisposable
         Assert.Empty((await ShowAsync("b")).GetProperty("dependencies").EnumerateArray());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_delete_is_held_while_a_resource_that_depended_on_it_cannot_be_planned()
     {
         await ApplyChainAsync();
@@ -147,7 +147,7 @@ public sealed class DeleteOrderTests : IDisposable
         Assert.Equal("ready", (await ShowAsync("a")).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_dependency_cycle_recorded_in_a_damaged_state_is_refused_naming_the_cycle()
     {
         await ApplyChainAsync();

@@ -19,7 +19,7 @@ public sealed class FailureIsolationTests : IDisposable
           {{extra}}
         """);
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Local)]
     [InlineData("crash", "crashed")]
     [InlineData("hang", "did not answer")]
     [InlineData("malformed", "malformed")]
@@ -39,7 +39,7 @@ public sealed class FailureIsolationTests : IDisposable
         Assert.Contains("Apply: 1 succeeded, 1 failed, 1 skipped", apply.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_provider_missing_from_disk_fails_its_resources_with_a_clear_message()
     {
         WriteFleetWith("gone", "\"/nonexistent/fleet-provider-gone\"");

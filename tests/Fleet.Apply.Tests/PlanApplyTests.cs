@@ -19,7 +19,7 @@ public sealed class PlanApplyTests : IDisposable
           };
         """ : ""));
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Apply_creates_resources_and_resolves_references_from_earlier_outputs()
     {
         WriteNotes("hello");
@@ -33,7 +33,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Contains("(known after apply: notes.sha256)", apply.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_second_plan_after_apply_has_no_changes()
     {
         WriteNotes("hello");
@@ -45,7 +45,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Contains("No changes", plan.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_file_edited_by_hand_shows_as_drift_and_apply_repairs_it()
     {
         WriteNotes("hello", withCopy: false);
@@ -61,7 +61,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Equal("hello", await File.ReadAllTextAsync(_ws.File("notes.txt")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_deleted_file_is_planned_for_creation_again()
     {
         WriteNotes("hello", withCopy: false);
@@ -73,7 +73,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Contains("+ notes (local.file)", plan.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_resource_removed_from_the_fleet_is_deleted_and_forgotten()
     {
         WriteNotes("hello");
@@ -90,7 +90,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.DoesNotContain("digest", state.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Plan_json_lists_every_change_with_its_action()
     {
         WriteNotes("hello");
@@ -102,7 +102,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Equal(["create", "create"], json.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("action").GetString()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Apply_json_prints_one_event_per_line()
     {
         WriteNotes("hello", withCopy: false);
@@ -116,7 +116,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Equal("run-finished", events[^1]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_saved_plan_is_refused_after_the_state_changed()
     {
         WriteNotes("hello", withCopy: false);
@@ -133,7 +133,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Equal("hello", await File.ReadAllTextAsync(_ws.File("notes.txt")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_saved_plan_is_refused_after_the_fleet_changed()
     {
         WriteNotes("hello", withCopy: false);
@@ -147,7 +147,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.False(File.Exists(_ws.File("notes.txt")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_saved_plan_is_applied_exactly()
     {
         WriteNotes("hello", withCopy: false);
@@ -159,7 +159,7 @@ public sealed class PlanApplyTests : IDisposable
         Assert.Equal("hello", await File.ReadAllTextAsync(_ws.File("notes.txt")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_dependency_cycle_is_a_configuration_error_naming_the_cycle()
     {
         _ws.WriteFleet($$"""

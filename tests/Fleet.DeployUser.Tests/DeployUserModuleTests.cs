@@ -7,7 +7,7 @@ namespace Fleet.DeployUser.Tests;
 /// <summary>nix-modules/nixos/deploy-user.nix evaluated with the nixpkgs stand-in.</summary>
 public sealed class DeployUserModuleTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_module_makes_a_system_user_whose_only_passwordless_sudo_is_the_agent_and_whom_the_daemon_trusts()
     {
         var json = await EvaluateAsync("{ enable = true; authorizedKeys = [ \"ssh-ed25519 AAAAtest deployer\" ]; }");
@@ -20,7 +20,7 @@ public sealed class DeployUserModuleTests
         Assert.EndsWith("/bin/bash", json.GetProperty("shell").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_pinned_agent_package_narrows_the_rule_to_that_exact_agent()
     {
         var json = await EvaluateAsync("{ enable = true; name = \"deploy\"; agentPackage = pkgs.hello; }");

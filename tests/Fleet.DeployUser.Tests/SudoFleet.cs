@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Fleet.NixOS.Tests;
 using Fleet.Processes;
@@ -41,6 +40,7 @@ public sealed class SudoFleet : IAsyncDisposable
             ProcessSpec.Create(RepositoryPaths.TestbedScript, "sshd-option", testbed.Name, "web", "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/authorized_keys.d/%u"),
             CancellationToken.None);
         var key = File.ReadAllText(testbed.Description.IdentityFile + ".pub").Trim();
+        var daemonStarts = await NixDaemonStartsAsync(testbed);
         await runner.RunCheckedAsync(
             ProcessSpec.Create(RepositoryPaths.TestbedScript, "exec", testbed.Name, "web", "--", "sh", "-c",
                 "useradd --system --create-home --home-dir /var/lib/admin --shell /bin/bash --groups sudo admin && " +
@@ -53,8 +53,34 @@ public sealed class SudoFleet : IAsyncDisposable
             ProcessSpec.Create(RepositoryPaths.TestbedScript, "exec", testbed.Name, "web", "--", "chpasswd")
                 .WithInput(Encoding.UTF8.GetBytes($"admin:{Password}\n")),
             CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the daemon restarts on the nix.conf change
+        await NewNixDaemonAnsweringAsync(testbed, daemonStarts);
         return new SudoFleet(testbed, Directory.CreateTempSubdirectory("fleet-deploy-user-").FullName, key);
+    }
+
+    /// <summary>How many nix-daemons the node's supervisor has started so far (tests/testbed/node-init.sh logs each).</summary>
+    private static async Task<int> NixDaemonStartsAsync(LocalTestbed testbed)
+    {
+        var count = await testbed.ExecAsync("web", ["sh", "-c", "grep -c 'nix-daemon started' /run/testbed/nix-daemon.log || true"], CancellationToken.None);
+        Assert.True(count.Succeeded, count.StandardError);
+        return int.Parse(count.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Waits until the supervisor has replaced the daemon that ran before the nix.conf change
+    /// (it stops the old one before it starts and logs the new one) and the new one, which read
+    /// the new trusted-users, answers.
+    /// </summary>
+    private static async Task NewNixDaemonAnsweringAsync(LocalTestbed testbed, int startsBefore)
+    {
+        var probe = string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"[ $(grep -c 'nix-daemon started' /run/testbed/nix-daemon.log) -gt {startsBefore} ] && nix --extra-experimental-features nix-command store ping --store daemon");
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (!(await testbed.ExecAsync("web", ["sh", "-c", probe], CancellationToken.None)).Succeeded)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the node's nix-daemon was not restarted after the nix.conf change");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>fleet.nix: `web` reached as `user`, with services.fleet-deploy-user enabled for the deployer's key.</summary>
@@ -81,7 +107,7 @@ public sealed class SudoFleet : IAsyncDisposable
     /// prompt (it travels to the pty helper on stdin). Every command line on the machine is
     /// sampled while it runs.
     /// </summary>
-    public async Task<(ProcessResult Result, TimeSpan Elapsed, IReadOnlyCollection<string> CommandLines)> ApplyAtTerminalAsync(string answer)
+    public async Task<(ProcessResult Result, IReadOnlyCollection<string> CommandLines)> ApplyAtTerminalAsync(string answer)
     {
         var fleet = Fleet("apply", "--ask-sudo-password", "--plain");
         // The pty helper runs fleet with its own environment: it needs the testbed's settings too.
@@ -109,12 +135,10 @@ public sealed class SudoFleet : IAsyncDisposable
                 await Task.Delay(50, CancellationToken.None);
             }
         });
-        var clock = Stopwatch.StartNew();
         var result = await _runner.RunAsync(spec, CancellationToken.None);
-        clock.Stop();
         await done.CancelAsync();
         await sampling;
-        return (result, clock.Elapsed, seen);
+        return (result, seen);
     }
 
     public async Task<string> PageAsync()

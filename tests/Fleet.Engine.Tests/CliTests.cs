@@ -12,7 +12,7 @@ public sealed class CliTests
             ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), .. args]),
             CancellationToken.None);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Eval_prints_the_graph_as_json()
     {
         var result = await FleetAsync("eval", "-f", Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
@@ -22,7 +22,7 @@ public sealed class CliTests
         Assert.Equal("nixos.system", graph.RootElement.GetProperty("resources").GetProperty("node.web").GetProperty("type").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Nodes_lists_targets_and_tags_of_the_selected_nodes()
     {
         var result = await FleetAsync("nodes", "-f", Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"), "--on", "@backend", "--json");
@@ -32,7 +32,7 @@ public sealed class CliTests
         Assert.Equal(["api", "worker"], rows.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_nix_error_is_one_clear_message_with_the_position_and_exit_code_2()
     {
         var result = await FleetAsync("eval", "-f", FleetEvaluation.Fixture("type-error.nix"), "--nixpkgs", RepositoryPaths.NixpkgsStandin);
@@ -44,7 +44,7 @@ public sealed class CliTests
         Assert.Empty(result.StandardOutput);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_missing_fleet_file_is_a_usage_error()
     {
         var result = await FleetAsync("eval", "-f", "/nonexistent/fleet.nix");

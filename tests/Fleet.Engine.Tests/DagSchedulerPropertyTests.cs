@@ -12,8 +12,15 @@ namespace Fleet.Engine.Tests;
 /// <summary>Properties of the apply scheduler over random DAGs, parallelism bounds and failures, and of the order it gets for deletes.</summary>
 public sealed class DagSchedulerPropertyTests
 {
-    /// <summary>A random DAG: edges only from a lower to a higher index, so it is acyclic.</summary>
-    public sealed record Scenario(ImmutableDictionary<string, ImmutableArray<string>> Dependencies, int Parallelism, ImmutableHashSet<string> Failing);
+    /// <summary>No scenario takes a scheduler that works this long; one that hangs fails its property saying so.</summary>
+    private static readonly TimeSpan s_runLimit = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A random DAG: edges only from a lower to a higher index, so it is acyclic. Each step's
+    /// delay (0-2 ms) comes from <see cref="DelaySeed"/>, so a failing scenario, printed by
+    /// FsCheck, names the delays it ran with too.
+    /// </summary>
+    public sealed record Scenario(ImmutableDictionary<string, ImmutableArray<string>> Dependencies, int Parallelism, ImmutableHashSet<string> Failing, int DelaySeed);
 
     public static class Scenarios
     {
@@ -23,9 +30,10 @@ public sealed class DagSchedulerPropertyTests
              from parallelism in Gen.Choose(1, 6)
              from failing in Gen.SubListOf(Enumerable.Range(0, size).ToArray())
              from failRate in Gen.Choose(0, 3)
-             select Build(size, edges, parallelism, failing.Take(failRate))).ToArbitrary();
+             from delaySeed in Gen.Choose(0, int.MaxValue)
+             select Build(size, edges, parallelism, failing.Take(failRate), delaySeed)).ToArbitrary();
 
-        private static Scenario Build(int size, IEnumerable<(int, int)> edges, int parallelism, IEnumerable<int> failing)
+        private static Scenario Build(int size, IEnumerable<(int, int)> edges, int parallelism, IEnumerable<int> failing, int delaySeed)
         {
             var deps = Enumerable.Range(0, size).ToDictionary(i => $"r{i}", _ => new SortedSet<string>());
             foreach (var (a, b) in edges)
@@ -39,7 +47,8 @@ public sealed class DagSchedulerPropertyTests
             return new Scenario(
                 deps.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray()),
                 parallelism,
-                failing.Select(i => $"r{i}").ToImmutableHashSet());
+                failing.Select(i => $"r{i}").ToImmutableHashSet(),
+                delaySeed);
         }
     }
 
@@ -52,7 +61,8 @@ public sealed class DagSchedulerPropertyTests
         ImmutableDictionary<string, ImmutableArray<string>> Recorded,
         ImmutableDictionary<string, ImmutableArray<string>> Graph,
         int Parallelism,
-        ImmutableHashSet<string> Failing)
+        ImmutableHashSet<string> Failing,
+        int DelaySeed)
     {
         public ImmutableSortedDictionary<string, ImmutableArray<string>> WaitsFor => ChangeOrder.Build(Actions, Graph, Recorded);
 
@@ -74,9 +84,10 @@ public sealed class DagSchedulerPropertyTests
              from parallelism in Gen.Choose(1, 6)
              from failing in Gen.SubListOf(Enumerable.Range(0, size).ToArray())
              from failRate in Gen.Choose(0, 3)
-             select Build(actions, recorded, graph, parallelism, failing.Take(failRate))).ToArbitrary();
+             from delaySeed in Gen.Choose(0, int.MaxValue)
+             select Build(actions, recorded, graph, parallelism, failing.Take(failRate), delaySeed)).ToArbitrary();
 
-        private static DeleteScenario Build(PlanAction[] actions, IEnumerable<(int, int)> recorded, IEnumerable<(int, int)> graph, int parallelism, IEnumerable<int> failing)
+        private static DeleteScenario Build(PlanAction[] actions, IEnumerable<(int, int)> recorded, IEnumerable<(int, int)> graph, int parallelism, IEnumerable<int> failing, int delaySeed)
         {
             var ids = Enumerable.Range(0, actions.Length).Select(i => $"r{i}").ToArray();
             return new DeleteScenario(
@@ -84,7 +95,8 @@ public sealed class DagSchedulerPropertyTests
                 Edges(recorded, _ => true),
                 Edges(graph, i => actions[i] != PlanAction.Delete),
                 parallelism,
-                failing.Select(i => ids[i]).ToImmutableHashSet());
+                failing.Select(i => ids[i]).ToImmutableHashSet(),
+                delaySeed);
 
             ImmutableDictionary<string, ImmutableArray<string>> Edges(IEnumerable<(int, int)> pairs, Func<int, bool> present)
             {
@@ -99,12 +111,28 @@ public sealed class DagSchedulerPropertyTests
         }
     }
 
-    private static Task<(ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent)> RunAsync(Scenario s) =>
-        RunAsync(s.Dependencies, s.Parallelism, s.Failing);
+    private static (ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent) Run(Scenario s) =>
+        Run(s.Dependencies, s.Parallelism, s.Failing, s.DelaySeed);
+
+    /// <summary>Runs the scheduler over the scenario, each step taking its seeded delay; fails if the run outlasts <see cref="s_runLimit"/>.</summary>
+    private static (ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent) Run(
+        IReadOnlyDictionary<string, ImmutableArray<string>> dependencies, int parallelism, ImmutableHashSet<string> failing, int delaySeed)
+    {
+        try
+        {
+            return RunAsync(dependencies, parallelism, failing, delaySeed).WaitAsync(s_runLimit).GetAwaiter().GetResult();
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the scheduler did not finish this scenario within {s_runLimit}: it hangs");
+        }
+    }
 
     private static async Task<(ImmutableSortedDictionary<string, StepOutcome> Outcomes, ConcurrentQueue<(string Id, bool Start)> Log, int MaxConcurrent)> RunAsync(
-        IReadOnlyDictionary<string, ImmutableArray<string>> dependencies, int parallelism, ImmutableHashSet<string> failing)
+        IReadOnlyDictionary<string, ImmutableArray<string>> dependencies, int parallelism, ImmutableHashSet<string> failing, int delaySeed)
     {
+        var random = new Random(delaySeed);
+        var delays = dependencies.Keys.Order(StringComparer.Ordinal).ToDictionary(id => id, _ => random.Next(0, 3), StringComparer.Ordinal);
         var log = new ConcurrentQueue<(string, bool)>();
         var current = 0;
         var max = 0;
@@ -113,7 +141,7 @@ public sealed class DagSchedulerPropertyTests
             var now = Interlocked.Increment(ref current);
             InterlockedMax(ref max, now);
             log.Enqueue((id, true));
-            await Task.Delay(Random.Shared.Next(0, 3));
+            await Task.Delay(delays[id]);
             log.Enqueue((id, false));
             Interlocked.Decrement(ref current);
             return !failing.Contains(id);
@@ -129,27 +157,27 @@ public sealed class DagSchedulerPropertyTests
         }
     }
 
-    [Property(Arbitrary = [typeof(Scenarios)], MaxTest = 60)]
+    [ReplayableProperty(Arbitrary = [typeof(Scenarios)], MaxTest = 60)]
     public bool A_dependency_always_finishes_before_its_dependents_start(Scenario s)
     {
-        var (_, log, _) = RunAsync(s).GetAwaiter().GetResult();
+        var (_, log, _) = Run(s);
         var events = log.ToList();
         return events.Where(e => e.Start).All(start =>
             s.Dependencies[start.Id].All(dep =>
                 events.IndexOf((dep, false)) is var end && end >= 0 && end < events.IndexOf(start)));
     }
 
-    [Property(Arbitrary = [typeof(Scenarios)], MaxTest = 60)]
+    [ReplayableProperty(Arbitrary = [typeof(Scenarios)], MaxTest = 60)]
     public bool The_parallel_bound_holds(Scenario s)
     {
-        var (_, _, max) = RunAsync(s).GetAwaiter().GetResult();
+        var (_, _, max) = Run(s);
         return max <= s.Parallelism;
     }
 
-    [Property(Arbitrary = [typeof(Scenarios)], MaxTest = 60)]
+    [ReplayableProperty(Arbitrary = [typeof(Scenarios)], MaxTest = 60)]
     public bool A_failure_never_starts_a_dependent_and_independent_steps_still_run(Scenario s)
     {
-        var (outcomes, log, _) = RunAsync(s).GetAwaiter().GetResult();
+        var (outcomes, log, _) = Run(s);
         var started = log.Where(e => e.Start).Select(e => e.Id).ToHashSet();
         bool Blocked(string id) => s.Dependencies[id].Any(d => s.Failing.Contains(d) || Blocked(d));
         return s.Dependencies.Keys.All(id => Blocked(id)
@@ -157,10 +185,10 @@ public sealed class DagSchedulerPropertyTests
             : started.Contains(id) && outcomes[id] == (s.Failing.Contains(id) ? StepOutcome.Failed : StepOutcome.Succeeded));
     }
 
-    [Property(Arbitrary = [typeof(DeleteScenarios)], MaxTest = 60)]
+    [ReplayableProperty(Arbitrary = [typeof(DeleteScenarios)], MaxTest = 60)]
     public bool A_delete_never_starts_before_its_recorded_dependents_that_go_or_change_have_succeeded(DeleteScenario s)
     {
-        var (outcomes, log, _) = RunAsync(s.WaitsFor, s.Parallelism, s.Failing).GetAwaiter().GetResult();
+        var (outcomes, log, _) = Run(s.WaitsFor, s.Parallelism, s.Failing, s.DelaySeed);
         var events = log.ToList();
         return events.Where(e => e.Start && s.Actions[e.Id] == PlanAction.Delete).All(start =>
             s.DependentsThatChange(start.Id).All(dependent =>
@@ -168,16 +196,16 @@ public sealed class DagSchedulerPropertyTests
                 && events.IndexOf((dependent, false)) is var end && end >= 0 && end < events.IndexOf(start)));
     }
 
-    [Property(Arbitrary = [typeof(DeleteScenarios)], MaxTest = 60)]
+    [ReplayableProperty(Arbitrary = [typeof(DeleteScenarios)], MaxTest = 60)]
     public bool A_failed_delete_keeps_everything_it_depended_on_that_was_to_be_deleted(DeleteScenario s)
     {
-        var (outcomes, log, _) = RunAsync(s.WaitsFor, s.Parallelism, s.Failing).GetAwaiter().GetResult();
+        var (outcomes, log, _) = Run(s.WaitsFor, s.Parallelism, s.Failing, s.DelaySeed);
         var started = log.Where(e => e.Start).Select(e => e.Id).ToHashSet();
         bool Kept(string id) => s.DependentsThatChange(id).Any(d => (s.Failing.Contains(d) && s.Actions[d] == PlanAction.Delete) || (s.Actions[d] == PlanAction.Delete && Kept(d)));
         return s.Actions.Where(a => a.Value == PlanAction.Delete && Kept(a.Key)).All(a => !started.Contains(a.Key) && outcomes[a.Key] == StepOutcome.Skipped);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Stopping_starts_nothing_new_and_lets_running_steps_end()
     {
         using var stop = new CancellationTokenSource();

@@ -6,7 +6,7 @@ namespace Fleet.Engine.Tests;
 /// <summary>The fleet module system (nix-modules/fleet) evaluated on the nixpkgs stand-in.</summary>
 public sealed class ModuleSystemTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_demo_fleet_becomes_one_nixos_system_resource_per_node()
     {
         var graph = await FleetEvaluation.GraphAsync(Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
@@ -28,7 +28,7 @@ public sealed class ModuleSystemTests
         Assert.Equal(["demo", "frontend"], graph.Resources["node.web"].InputStrings("tags").Order());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Different_node_configurations_get_different_derivations()
     {
         var graph = await FleetEvaluation.GraphAsync(Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"));
@@ -37,7 +37,7 @@ public sealed class ModuleSystemTests
         Assert.Equal(drvs.Count, drvs.Distinct().Count());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_node_value_beats_mkDefault_in_defaults()
     {
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
@@ -46,7 +46,7 @@ public sealed class ModuleSystemTests
         Assert.Equal(2222, graph.Resources["node.b"].Inputs.GetProperty("targetPort").GetInt32());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task MkForce_in_defaults_beats_a_node_value()
     {
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
@@ -54,7 +54,7 @@ public sealed class ModuleSystemTests
         Assert.All(graph.Nodes, n => Assert.Equal("deploy", n.InputString("targetUser")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Defaults_apply_to_every_node_and_lists_merge_with_the_nodes_own()
     {
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
@@ -64,7 +64,7 @@ public sealed class ModuleSystemTests
         Assert.Equal("10.0.0.3", graph.Resources["node.c"].InputString("targetHost"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_type_error_names_the_option_and_the_file()
     {
         var error = await Assert.ThrowsAsync<NixEvaluationException>(
@@ -74,7 +74,7 @@ public sealed class ModuleSystemTests
         Assert.Contains("type-error.nix", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_undeclared_option_is_reported_with_its_name()
     {
         var error = await Assert.ThrowsAsync<NixEvaluationException>(
@@ -84,7 +84,7 @@ public sealed class ModuleSystemTests
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task User_resources_pass_through_with_their_references()
     {
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("resources.nix"));
@@ -97,7 +97,7 @@ public sealed class ModuleSystemTests
         Assert.Equal("a", graph.Resources["notes"].Node);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_reference_to_a_missing_resource_is_rejected_naming_both()
     {
         var error = await Assert.ThrowsAsync<ResourceGraphException>(
@@ -107,7 +107,7 @@ public sealed class ModuleSystemTests
         Assert.Contains("missing", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_already_evaluated_node_configuration_is_deployed_like_a_raw_one()
     {
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("cooked.nix"));
@@ -120,7 +120,7 @@ public sealed class ModuleSystemTests
         Assert.True(graph.Resources.ContainsKey("node.raw"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_fleet_module_system_evaluates_inside_a_larger_module_tree()
     {
         var result = await new Fleet.Processes.ProcessRunner().RunCheckedAsync(

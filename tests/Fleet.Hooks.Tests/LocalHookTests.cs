@@ -9,7 +9,7 @@ public sealed class LocalHookTests : IDisposable
 
     private static string Providers => $"providers.local.command = [ {FleetWorkspace.PythonProvider} ];";
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hook_ordered_by_dependsOn_runs_after_what_it_depends_on_and_before_what_depends_on_it()
     {
         _fleet.WriteFleet($$"""
@@ -33,7 +33,7 @@ public sealed class LocalHookTests : IDisposable
         Assert.True(File.Exists(_fleet.File("after.txt")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hook_gets_its_id_action_and_the_outputs_of_what_it_watches_and_reruns_when_they_change()
     {
         WriteWatching("hello\n");
@@ -53,7 +53,7 @@ public sealed class LocalHookTests : IDisposable
         Assert.Contains("greeting=hi", updated, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Hook_output_lines_reach_the_progress_log()
     {
         _fleet.WriteFleet("""resources.say = { type = "hook.command"; inputs.argv = [ "echo" "hello from the hook" ]; };""");
@@ -64,20 +64,27 @@ public sealed class LocalHookTests : IDisposable
         Assert.Contains("[say] hello from the hook", apply.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hook_past_its_timeout_is_stopped_and_fails_with_its_last_lines()
     {
-        _fleet.WriteFleet("""resources.slow = { type = "hook.command"; inputs = { script = "echo waiting; sleep 60"; timeout = 1; }; };""");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // The hook waits for a file nobody creates: only its timeout ends it, and its shell is gone
+        // afterwards (it recorded its pid). 5 s leaves a loaded machine time to start the shell.
+        var pid = _fleet.File("hook.pid");
+        _fleet.WriteFleet($$"""
+            resources.slow = {
+              type = "hook.command";
+              inputs = { script = "echo $$ > {{pid}}; echo waiting; while [ ! -e {{_fleet.File("never")}} ]; do sleep 0.1; done"; timeout = 5; };
+            };
+            """);
 
         var apply = await _fleet.RunAsync("apply", "--plain");
 
         Assert.Equal(1, apply.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
-        Assert.Contains("failed slow: provider `hook` failed creating `slow`: hook slow timed out after 1 s; its last lines:\n  waiting", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("failed slow: provider `hook` failed creating `slow`: hook slow timed out after 5 s; its last lines:\n  waiting", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/proc/{File.ReadAllText(pid).Trim()}"), "the timed-out hook's shell still runs");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hook_with_always_runs_on_every_apply()
     {
         WriteCounting(always: true);
@@ -89,7 +96,7 @@ public sealed class LocalHookTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(_fleet.File("runs.txt")).Length);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_unchanged_fleet_does_not_run_its_hooks_again()
     {
         WriteCounting(always: false);
@@ -102,7 +109,7 @@ public sealed class LocalHookTests : IDisposable
         Assert.Single(File.ReadAllLines(_fleet.File("runs.txt")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_failing_hook_that_runs_after_its_node_marks_the_node_failed_and_the_next_apply_retries()
     {
         // node.x stands in for a node's system: the rule is the engine's, not the nixos provider's.

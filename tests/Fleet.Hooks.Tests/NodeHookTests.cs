@@ -12,7 +12,7 @@ public sealed class NodeHookTests
         deployment.hooks.postActivate.script = "echo post $(readlink -f /run/current-system) >> /var/lib/hooks.log";
         """;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task The_pre_hook_sees_the_old_system_and_the_post_hook_the_new_one()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -29,7 +29,7 @@ public sealed class NodeHookTests
         Assert.EndsWith($"pre {old}\npost {current}\n", log, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task The_post_hook_gets_the_node_its_action_and_the_deployed_system_in_its_environment()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -50,7 +50,7 @@ public sealed class NodeHookTests
         Assert.Contains("FLEET_OUTPUTS_JSON={\"node.a\":{", env, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_pre_hook_stops_only_its_nodes_activation()
     {
         string[] nodes = ["a", "b"];
@@ -71,7 +71,7 @@ public sealed class NodeHookTests
         Assert.Contains("skipped", summary, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_post_hook_is_reported_and_marks_the_node_failed()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -88,7 +88,7 @@ public sealed class NodeHookTests
         Assert.Equal("failed", (await fleet.StateAsync("a")).GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Redeploying_an_unchanged_fleet_runs_no_hook_and_an_always_hook_every_time()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -15,7 +15,7 @@ public sealed class StandinSuiteTests
         return await new ProcessRunner().RunAsync(ProcessSpec.Create("bash", Path.Combine(RepositoryPaths.NixpkgsStandin, script)), timeout.Token);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task The_standin_lib_behaves_like_nixpkgs_lib_in_every_case_of_its_suite()
     {
         var result = await RunAsync("lib-tests/run.sh");
@@ -23,7 +23,7 @@ public sealed class StandinSuiteTests
         Assert.True(result.Succeeded, result.StandardOutput + result.StandardError);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     [Trait("Category", "Integration")]
     public async Task The_standin_switch_to_configuration_passes_its_suite()
     {

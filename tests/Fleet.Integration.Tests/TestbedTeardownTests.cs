@@ -6,7 +6,7 @@ namespace Fleet.Integration.Tests;
 [Trait("Category", "Integration")]
 public sealed class TestbedTeardownTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Teardown_leaves_no_namespace_mount_or_process()
     {
         var testbed = await LocalTestbed.UpAsync(["a", "b"], CancellationToken.None, prefix: "td");

@@ -7,7 +7,7 @@ namespace Fleet.NixOS.Tests;
 [Trait("Category", "Integration")]
 public sealed class AgentBundleTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_agent_given_inside_a_store_path_is_sent_as_that_store_path()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

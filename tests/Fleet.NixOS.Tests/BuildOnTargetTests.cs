@@ -6,7 +6,7 @@ namespace Fleet.NixOS.Tests;
 [Trait("Category", "Integration")]
 public sealed class BuildOnTargetTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_node_that_builds_on_target_runs_a_system_the_deployer_never_built()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -6,7 +6,7 @@ public sealed class DeployTests
 {
     private static readonly string[] s_nodes = ["a", "b", "c"];
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_first_apply_deploys_every_node_and_each_web_service_answers_at_the_node_address()
     {
         await using var fleet = await TestbedFleet.UpAsync(s_nodes);
@@ -20,7 +20,7 @@ public sealed class DeployTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_second_apply_without_changes_copies_and_activates_nothing()
     {
         await using var fleet = await TestbedFleet.UpAsync(s_nodes);
@@ -41,7 +41,7 @@ public sealed class DeployTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Changing_one_node_redeploys_only_that_node()
     {
         await using var fleet = await TestbedFleet.UpAsync(s_nodes);

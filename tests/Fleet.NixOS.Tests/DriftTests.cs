@@ -6,7 +6,7 @@ namespace Fleet.NixOS.Tests;
 [Trait("Category", "Integration")]
 public sealed class DriftTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Plan_shows_drift_after_a_node_was_switched_to_another_system_by_hand()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

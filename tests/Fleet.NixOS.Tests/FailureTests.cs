@@ -6,7 +6,7 @@ namespace Fleet.NixOS.Tests;
 [Trait("Category", "Integration")]
 public sealed class FailureTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_unreachable_node_fails_alone_the_others_are_deployed_and_the_summary_names_it()
     {
         string[] nodes = ["a", "b", "c"];
@@ -23,22 +23,24 @@ public sealed class FailureTests
         Assert.Contains("failed node.b", summary, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_second_deployer_activating_the_same_node_at_once_is_refused_by_the_node_lock()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
-        var slow = FleetFile.For("a").With("a", """
-            deployment.healthChecks = lib.mkForce [ { type = "tcp"; host = "127.0.0.1"; port = 8080; gracePeriod = 8; } ];
-            """);
+        // The first deployer's activation stays in its health check, under the node's lock, until
+        // the second deployer has been answered.
+        var held = FleetFile.For("a").With("a", FleetFile.HealthCheckHeldUntil("release-first"));
         var second = fleet.NewDirectory();
-        fleet.Write(slow);
-        fleet.Write(slow, second);
+        fleet.Write(held);
+        fleet.Write(held, second);
         var first = new ProcessRunner().RunAsync(fleet.FleetCommand(fleet.Dir, "apply", "--plain"), CancellationToken.None);
         var holder = await PendingActivationAsync(fleet, "a");
 
         var refused = await fleet.FleetInAsync(second, "apply", "--plain");
+        fleet.Release("a", "release-first");
 
-        Assert.Equal(0, (await first).ExitCode);
+        var firstResult = await first;
+        Assert.True(firstResult.ExitCode == 0, firstResult.StandardOutput + firstResult.StandardError);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("another activation holds this node's lock", refused.StandardOutput, StringComparison.Ordinal);
         Assert.Contains(holder, refused.StandardOutput, StringComparison.Ordinal);
@@ -47,7 +49,7 @@ public sealed class FailureTests
     /// <summary>Waits until an activation runs on the node and returns its id.</summary>
     private static async Task<string> PendingActivationAsync(TestbedFleet fleet, string node)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < deadline)
         {
             var read = await fleet.Testbed.ExecAsync(node, ["sh", "-c", "cat /run/fleet-agent/activation.json 2>/dev/null"], CancellationToken.None);

@@ -19,6 +19,21 @@ public sealed record FleetFile(ImmutableSortedDictionary<string, string> Nodes)
     /// <summary>The node's page says `version` (a new system for that node only).</summary>
     public FleetFile Version(string node, string version) => With(node, $"test.version = \"{version}\";");
 
+    /// <summary>
+    /// A node body whose only health check passes once `file` exists in the node's /tmp (see
+    /// <see cref="TestbedFleet.Release"/>): the activation stays in its health checks, holding the
+    /// node's activation lock, until the test releases it. Nothing but the test ends the wait
+    /// before the agent's overall health-check timeout.
+    /// </summary>
+    public static string HealthCheckHeldUntil(string file) => $$"""
+        deployment.healthChecks = lib.mkForce [ {
+          type = "command";
+          # The host's programs (nodes share its /bin): the checks are no part of the system's closure.
+          argv = [ "/bin/sh" "-c" "while [ ! -e /tmp/{{file}} ]; do /bin/sleep 0.1; done" ];
+          timeout = 600; retries = 0;
+        } ];
+        """;
+
     public string Render()
     {
         var text = new StringBuilder();
@@ -38,7 +53,8 @@ public sealed record FleetFile(ImmutableSortedDictionary<string, string> Nodes)
                     wantedBy = [ "multi-user.target" ];
                     script = "exec ${pkgs.python3}/bin/python3 -m http.server ${toString config.test.port} --directory /etc/web";
                   };
-                  deployment.rollback.confirmTimeout = 5;
+                  # The deployer confirms as soon as it can; a short timeout would fail a slow machine.
+                  deployment.rollback.confirmTimeout = 120;
                   deployment.healthChecks = [
                     { type = "http"; url = "http://127.0.0.1:8080/index.html"; retries = 6; interval = 0.5; }
                   ];

@@ -9,7 +9,7 @@ public sealed class GoalBootTests
 {
     private static readonly FleetFile s_fleet = FleetFile.For("a");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Goal_boot_makes_a_new_generation_of_the_profile_and_leaves_the_running_system_and_its_service_alone()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -33,7 +33,7 @@ public sealed class GoalBootTests
         Assert.Equal(activatedAt, GoalNode.String(outputs, "activatedAt"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_node_whose_goal_is_boot_plans_no_changes_once_its_new_system_is_set_to_boot()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -53,7 +53,7 @@ public sealed class GoalBootTests
         Assert.Equal(booted, await GoalNode.ReadAsync(fleet, "a"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_plan_after_goal_boot_says_the_node_boots_the_new_system_but_runs_the_old_one()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -70,7 +70,7 @@ public sealed class GoalBootTests
         Assert.Contains($"the node runs {before.CurrentSystem} and boots {after.ProfileSystem} next", plan.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_boot_activation_puts_the_profile_back_without_leaving_a_generation()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -16,7 +16,7 @@ public sealed class GoalDryActivateTests
         systemd.services.extra = { wantedBy = [ "multi-user.target" ]; script = "exec sleep 600"; };
         """);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Goal_dry_activate_prints_the_units_that_would_change_and_changes_nothing_on_the_node()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -39,7 +39,7 @@ public sealed class GoalDryActivateTests
         Assert.Equal(GoalNode.String(outputsBefore, "activatedAt"), GoalNode.String(outputs, "activatedAt"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Goal_dry_activate_runs_no_health_check_waits_for_no_confirmation_and_keeps_the_last_activation()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -10,7 +10,7 @@ public sealed class GoalRebootTests
 {
     private static readonly FleetFile s_fleet = FleetFile.For("a");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Goal_boot_with_reboot_ends_with_the_node_running_the_new_system_and_its_service()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -32,7 +32,7 @@ public sealed class GoalRebootTests
         Assert.Equal(after.CurrentSystem, GoalNode.String(outputs, "bootSystem"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Health_checks_run_again_after_the_reboot_and_their_failure_fails_the_node_without_a_rollback()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -50,7 +50,7 @@ public sealed class GoalRebootTests
         Assert.Equal("a v2", await fleet.PageAsync("a", 8081));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_reboot_after_goal_test_comes_back_to_the_profiles_system()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -67,7 +67,7 @@ public sealed class GoalRebootTests
         Assert.Equal("a v1", await fleet.PageAsync("a"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Goal_dry_activate_never_reboots_even_when_asked_to()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

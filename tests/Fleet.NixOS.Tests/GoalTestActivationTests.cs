@@ -9,7 +9,7 @@ public sealed class GoalTestActivationTests
 {
     private static readonly FleetFile s_fleet = FleetFile.For("a");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Goal_test_activates_the_new_system_and_its_service_without_touching_the_profile()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -29,7 +29,7 @@ public sealed class GoalTestActivationTests
         Assert.Equal(before.Generation, outputs.GetProperty("generation").GetInt32());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_failing_test_activation_returns_to_the_exact_system_that_ran_before_and_makes_no_generation()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -48,7 +48,7 @@ public sealed class GoalTestActivationTests
         Assert.Equal("rolled-back-health", (await fleet.AgentStatusAsync("a")).GetProperty("lastActivation").GetProperty("outcome").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Switching_to_the_system_a_test_activated_makes_it_the_profiles_new_generation()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -68,7 +68,7 @@ public sealed class GoalTestActivationTests
         Assert.Equal(after.ProfileSystem, GoalNode.String(await GoalNode.OutputsAsync(fleet, "a"), "bootSystem"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Fleet_rollback_after_goal_test_activates_the_previous_system_again_and_leaves_the_profile_alone()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -12,7 +12,7 @@ public sealed class HostKeyTests
 {
     private static readonly ProcessRunner s_runner = new();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_unknown_node_is_refused_then_trusted_on_first_use_into_the_fleets_known_hosts_and_a_changed_key_is_refused()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");
@@ -56,7 +56,7 @@ public sealed class HostKeyTests
         Assert.Equal("a v1", await fleet.PageAsync("a"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Fleet_known_hosts_import_copies_keys_already_trusted_elsewhere_so_no_trust_on_first_use_is_needed()
     {
         await using var fleet = await TestbedFleet.UpAsync("a", "b");

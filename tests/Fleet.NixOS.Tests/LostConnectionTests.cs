@@ -4,7 +4,7 @@ namespace Fleet.NixOS.Tests;
 [Trait("Category", "Integration")]
 public sealed class LostConnectionTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_activation_that_drops_the_deployers_ssh_session_is_found_again_and_confirmed()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

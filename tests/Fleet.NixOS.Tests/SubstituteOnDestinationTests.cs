@@ -12,7 +12,7 @@ public sealed class SubstituteOnDestinationTests
 {
     private static readonly ProcessRunner s_runner = new();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_node_substitutes_the_system_its_binary_cache_holds_instead_of_receiving_it_over_ssh()
     {
         await using var fleet = await TestbedFleet.UpAsync("a");

@@ -91,6 +91,9 @@ public sealed class TestbedFleet : IAsyncDisposable
         return (await http.GetStringAsync(new Uri($"http://{Testbed.Node(node).Address}:{port}/index.html"))).Trim();
     }
 
+    /// <summary>Creates `file` in the node's /tmp (the testbed's directory for it on the host), ending a <see cref="FleetFile.HealthCheckHeldUntil"/>.</summary>
+    public void Release(string node, string file) => File.WriteAllText(Path.Combine(Testbed.Node(node).Dir, "tmp", file), "");
+
     /// <summary>Runs tests/testbed/testbed with the given verb on this testbed and node.</summary>
     public async Task TestbedAsync(string verb, string node) =>
         await _runner.RunCheckedAsync(ProcessSpec.Create(RepositoryPaths.TestbedScript, verb, Testbed.Name, node), CancellationToken.None);

@@ -10,7 +10,9 @@ namespace Fleet.Providers.Dummy;
 /// told. With FLEET_DUMMY_CALL_LOG set it appends `start|end|fail create|update|delete ID` lines
 /// to that file, so tests see the order of calls; FLEET_DUMMY_STEP_DELAY_MS makes each update
 /// and delete take that long, and FLEET_DUMMY_FAIL_DELETE (ids, comma-separated) fails the
-/// deletes of those things, which stay.
+/// deletes of those things, which stay. In `slow` mode, FLEET_DUMMY_HOLD_FILE holds each create
+/// after the first FLEET_DUMMY_UNHELD_CREATES (default 0) until that file exists or the call is
+/// cancelled (a state the test releases); without it, each create takes FLEET_DUMMY_DELAY_MS.
 /// </summary>
 internal sealed class ThingHandler : ResourceHandler
 {
@@ -29,6 +31,7 @@ internal sealed class ThingHandler : ResourceHandler
     private readonly string? _stateDir = Environment.GetEnvironmentVariable("FLEET_DUMMY_STATE_DIR");
     private readonly string? _callLog = Environment.GetEnvironmentVariable("FLEET_DUMMY_CALL_LOG");
     private readonly ConcurrentDictionary<string, JsonElement> _things = new(StringComparer.Ordinal);
+    private int _creates;
 
     public ThingHandler(string mode, string providerName = "dummy")
     {
@@ -74,8 +77,7 @@ internal sealed class ThingHandler : ResourceHandler
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 break;
             case "slow":
-                var delay = int.TryParse(Environment.GetEnvironmentVariable("FLEET_DUMMY_DELAY_MS"), out var ms) ? ms : 30_000;
-                await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
+                await SlowAsync(cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 break;
@@ -116,6 +118,27 @@ internal sealed class ThingHandler : ResourceHandler
         }
 
         Record("end delete", request.Id);
+    }
+
+    private async Task SlowAsync(CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable("FLEET_DUMMY_HOLD_FILE") is not { Length: > 0 } hold)
+        {
+            var delay = int.TryParse(Environment.GetEnvironmentVariable("FLEET_DUMMY_DELAY_MS"), out var ms) ? ms : 30_000;
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var unheld = int.TryParse(Environment.GetEnvironmentVariable("FLEET_DUMMY_UNHELD_CREATES"), out var n) ? n : 0;
+        if (Interlocked.Increment(ref _creates) <= unheld)
+        {
+            return;
+        }
+
+        while (!File.Exists(hold))
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static Task StepDelayAsync(CancellationToken cancellationToken) =>

@@ -10,7 +10,7 @@ public sealed class ProviderCheckTests
             ProcessSpec.Create("dotnet", [Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "provider", "check", "--timeout", "3", "--", .. command]),
             CancellationToken.None);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_python_example_provider_passes_the_check()
     {
         var result = await CheckAsync(TestProviders.PythonCommand);
@@ -19,7 +19,7 @@ public sealed class ProviderCheckTests
         Assert.Contains("ok: the provider speaks the protocol", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_well_behaved_dummy_passes_the_check()
     {
         var result = await CheckAsync(TestProviders.DummyCommand("well-behaved"));
@@ -27,7 +27,7 @@ public sealed class ProviderCheckTests
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Local)]
     [InlineData("crash", "closed stdout (exit code 137) before answering `create`")]
     [InlineData("hang", "no answer to `create` within 3s")]
     [InlineData("malformed", "is not a JSON-RPC message (not JSON")]
@@ -40,7 +40,7 @@ public sealed class ProviderCheckTests
         Assert.Contains(violation, result.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_command_that_is_not_a_provider_fails_the_check()
     {
         var result = await CheckAsync("sh", "-c", "echo hello; cat >/dev/null");

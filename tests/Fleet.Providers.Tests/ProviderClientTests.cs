@@ -20,7 +20,7 @@ public sealed class ProviderClientTests
         Assert.Equal("v", result.Outputs.GetProperty("echo").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_crashing_provider_fails_its_call_with_exit_code_and_stderr_while_another_keeps_working()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("crash"), Runner, CancellationToken.None);
@@ -34,7 +34,7 @@ public sealed class ProviderClientTests
         await AssertOtherProviderWorksAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hanging_provider_fails_its_call_after_its_timeout()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("hang", TimeSpan.FromSeconds(2)), Runner, CancellationToken.None);
@@ -45,7 +45,7 @@ public sealed class ProviderClientTests
         await AssertOtherProviderWorksAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_provider_writing_malformed_json_fails_its_call()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("malformed"), Runner, CancellationToken.None);
@@ -57,7 +57,7 @@ public sealed class ProviderClientTests
         await AssertOtherProviderWorksAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_provider_answering_an_unknown_id_fails_its_call()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("wrong-id"), Runner, CancellationToken.None);
@@ -68,7 +68,7 @@ public sealed class ProviderClientTests
         await AssertOtherProviderWorksAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Calls_after_a_crash_fail_with_the_same_reason()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("crash"), Runner, CancellationToken.None);
@@ -80,7 +80,7 @@ public sealed class ProviderClientTests
         Assert.Contains("crashed (exit code 137) while planning `later`", later.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_provider_missing_from_disk_is_a_clear_error()
     {
         var declaration = new ProviderDeclaration("ghost", ["/nonexistent/fleet-provider-ghost"], TimeSpan.FromSeconds(5));
@@ -91,7 +91,7 @@ public sealed class ProviderClientTests
         Assert.Equal(1, error.ExitCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Cancelling_a_call_sends_cancel_and_the_provider_stays_usable()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("slow"), Runner, CancellationToken.None);
@@ -104,7 +104,7 @@ public sealed class ProviderClientTests
         Assert.False(read.Exists);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Log_notifications_and_stderr_lines_become_events()
     {
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("crash"), Runner, CancellationToken.None);

@@ -19,7 +19,7 @@ public abstract class ProviderConformanceTests
 
     private Task<ProviderClient> StartAsync() => ProviderClient.StartAsync(Declaration, new ProcessRunner(), CancellationToken.None);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Initialize_declares_the_type_with_input_and_output_schemas()
     {
         await using var client = await StartAsync();
@@ -31,7 +31,7 @@ public abstract class ProviderConformanceTests
         Assert.Equal(JsonValueKind.Object, schema.Outputs.ValueKind);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Validate_accepts_the_sample_inputs()
     {
         await using var client = await StartAsync();
@@ -41,7 +41,7 @@ public abstract class ProviderConformanceTests
         Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Diagnostic.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Plan_without_prior_state_is_create()
     {
         await using var client = await StartAsync();
@@ -51,7 +51,7 @@ public abstract class ProviderConformanceTests
         Assert.Equal(PlanAction.Create, plan.Action);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Plan_of_unchanged_inputs_is_noop()
     {
         await using var client = await StartAsync();
@@ -63,7 +63,7 @@ public abstract class ProviderConformanceTests
         Assert.Empty(plan.ChangedFields);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Read_after_create_reports_the_resource_and_its_outputs()
     {
         await using var client = await StartAsync();
@@ -76,7 +76,7 @@ public abstract class ProviderConformanceTests
         Assert.True(JsonElement.DeepEquals(created.Outputs, read.Outputs!.Value));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Read_after_update_reports_the_updated_inputs()
     {
         await using var client = await StartAsync();
@@ -90,7 +90,7 @@ public abstract class ProviderConformanceTests
         Assert.Empty(ResourceHandler.ChangedFields(changed, Pick(read.Inputs!.Value, changed)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Read_after_delete_reports_that_it_is_gone()
     {
         await using var client = await StartAsync();
@@ -103,7 +103,7 @@ public abstract class ProviderConformanceTests
         Assert.False(read.Exists);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_resource_failure_carries_the_resource_id()
     {
         await using var client = await StartAsync();

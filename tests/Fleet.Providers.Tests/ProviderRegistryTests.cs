@@ -6,7 +6,7 @@ namespace Fleet.Providers.Tests;
 
 public sealed class ProviderRegistryTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_unknown_provider_says_how_to_declare_or_install_it()
     {
         await using var registry = new ProviderRegistry(new Dictionary<string, ProviderDeclaration>(), new ProcessRunner(), builtInDirectory: "/nonexistent");
@@ -16,7 +16,7 @@ public sealed class ProviderRegistryTests
         Assert.Equal("no provider `nosuch`: declare it in `providers.nosuch.command` or install fleet-provider-nosuch", error.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_built_in_dll_beside_fleet_is_found_and_started_once()
     {
         await using var registry = new ProviderRegistry(new Dictionary<string, ProviderDeclaration>(), new ProcessRunner(), AppContext.BaseDirectory);
@@ -27,7 +27,7 @@ public sealed class ProviderRegistryTests
         Assert.Equal("dummy", clients[0].Info.Name);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_schema_of_a_type_comes_from_its_provider()
     {
         var declared = new Dictionary<string, ProviderDeclaration> { ["local"] = TestProviders.Python() };

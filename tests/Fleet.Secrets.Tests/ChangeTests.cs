@@ -9,7 +9,7 @@ public sealed class ChangeTests
         deployment.secrets.two.text = "{{two}}";
         """;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Changing_one_secret_uploads_that_secret_alone()
     {
         await using var fleet = await SecretsFleet.UpAsync();
@@ -27,7 +27,7 @@ public sealed class ChangeTests
         Assert.Equal(untouched, (await fleet.InodeAsync("/run/keys/two"), (await fleet.OutputsAsync("node.a.secret.two")).GetProperty("uploadedAt").GetString()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_secret_deleted_on_the_node_shows_as_drift_and_apply_restores_it()
     {
         await using var fleet = await SecretsFleet.UpAsync();
@@ -44,7 +44,7 @@ public sealed class ChangeTests
         Assert.Equal($"root root 400 {one}", await fleet.FileAsync("/run/keys/one"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_secret_edited_on_the_node_shows_as_drift()
     {
         await using var fleet = await SecretsFleet.UpAsync();
@@ -58,7 +58,7 @@ public sealed class ChangeTests
         Assert.Contains("~ mode: \"0644\" -> \"0400\"", plan.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_secret_removed_from_the_fleet_is_deleted_from_the_node()
     {
         await using var fleet = await SecretsFleet.UpAsync();
@@ -72,7 +72,7 @@ public sealed class ChangeTests
         Assert.Equal($"root root 400 {two}", await fleet.FileAsync("/run/keys/two"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Upload_secrets_restores_run_keys_after_it_was_emptied_and_touches_nothing_else()
     {
         await using var fleet = await SecretsFleet.UpAsync();

@@ -8,7 +8,7 @@ namespace Fleet.Secrets.Tests;
 [Trait("Category", "Integration")]
 public sealed class LeakTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Fleet_eval_prints_a_secret_text_as_sensitive_unless_asked_to_show_it()
     {
         await using var fleet = await SecretsFleet.UpAsync();
@@ -25,7 +25,7 @@ public sealed class LeakTests
         Assert.Contains(token, shown.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task No_secret_is_in_a_store_the_state_the_output_the_json_events_or_any_argv_during_upload()
     {
         await using var fleet = await SecretsFleet.UpAsync();

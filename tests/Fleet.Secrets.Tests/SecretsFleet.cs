@@ -39,7 +39,8 @@ public sealed class SecretsFleet : IAsyncDisposable
               nodes.a = { name, pkgs, lib, config, ... }: {
                 system.stateVersion = "24.05";
                 system.activationScripts.netup = "${pkgs.iproute2}/bin/ip link set eth0 up";
-                deployment.rollback.confirmTimeout = 5;
+                # The deployer confirms as soon as it can; a short timeout would fail a slow machine.
+                deployment.rollback.confirmTimeout = 120;
 
             """);
         text.Append(nodeBody).Append("\n  };\n}\n");

@@ -4,7 +4,7 @@ namespace Fleet.Secrets.Tests;
 [Trait("Category", "Integration")]
 public sealed class UploadTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Text_file_and_command_secrets_arrive_with_their_content_owner_group_and_mode()
     {
         await using var fleet = await SecretsFleet.UpAsync();
@@ -25,7 +25,7 @@ public sealed class UploadTests
         Assert.Equal($"root root 600 {fromCommand}", await fleet.FileAsync("/run/keys/api"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task An_owner_the_new_system_creates_owns_its_secret_uploaded_before_or_after_activation()
     {
         await using var fleet = await SecretsFleet.UpAsync();

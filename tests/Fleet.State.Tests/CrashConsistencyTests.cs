@@ -5,7 +5,7 @@ namespace Fleet.State.Tests;
 
 public sealed class CrashConsistencyTests
 {
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Local)]
     [InlineData(40)]
     [InlineData(173)]
     [InlineData(400)]

@@ -12,7 +12,7 @@ public sealed class SensitiveValuesTests : IDisposable
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_masked_sensitive_value_never_reaches_the_database_or_its_wal()
     {
         await using var store = await _state.OpenAsync();
@@ -37,7 +37,7 @@ public sealed class SensitiveValuesTests : IDisposable
         Assert.False(store.Sensitive.Matches(stored.Inputs.GetProperty("password"), Json("\"something else\"")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_hash_marker_is_keyed_and_the_key_file_is_private_to_its_owner()
     {
         await using var store = await _state.OpenAsync();
@@ -55,7 +55,7 @@ public sealed class SensitiveValuesTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_key_survives_reopening_so_stored_hashes_still_compare()
     {
         string hash;
@@ -68,7 +68,7 @@ public sealed class SensitiveValuesTests : IDisposable
         Assert.Equal(hash, reopened.Sensitive.Hash("\"hunter2\""));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Masking_hashes_the_canonical_spelling_so_key_order_and_spacing_do_not_matter()
     {
         await using var store = await _state.OpenAsync();
@@ -80,7 +80,7 @@ public sealed class SensitiveValuesTests : IDisposable
         Assert.Equal(store.Sensitive.Hash("""{"a":[true,null],"b":1}"""), a.GetProperty("s").GetProperty("$sensitive").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Masking_twice_keeps_the_first_mask_and_other_fields_untouched()
     {
         await using var store = await _state.OpenAsync();

@@ -10,7 +10,7 @@ public sealed class StateLockTests : IDisposable
 
     private static CancellationToken None => CancellationToken.None;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_lock_is_refused_while_a_live_process_holds_it()
     {
         await using (await _state.OpenAsync())
@@ -31,7 +31,7 @@ public sealed class StateLockTests : IDisposable
         Assert.Equal(holder.Pid, (await store.GetLockHolderAsync(None))!.Pid);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_lock_released_by_its_holder_can_be_taken_again()
     {
         await using var store = await _state.OpenAsync();
@@ -46,7 +46,7 @@ public sealed class StateLockTests : IDisposable
         Assert.Null(second.RecoveredFrom);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_lock_left_by_a_killed_process_is_recovered_and_reported()
     {
         await using (await _state.OpenAsync())
@@ -72,7 +72,7 @@ public sealed class StateLockTests : IDisposable
         Assert.Equal(Environment.ProcessId, (await store.GetLockHolderAsync(None))!.Pid);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_lock_whose_pid_now_belongs_to_a_different_process_is_stale()
     {
         using var sleeper = Process.Start("sleep", "60");
@@ -93,7 +93,7 @@ public sealed class StateLockTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_lock_held_by_a_live_process_recorded_by_start_time_only_is_refused()
     {
         using var sleeper = Process.Start("sleep", "60");
@@ -113,7 +113,7 @@ public sealed class StateLockTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_lock_taken_on_another_host_is_refused_even_if_its_pid_is_free_here()
     {
         await using var store = await _state.OpenAsync();
@@ -127,7 +127,7 @@ public sealed class StateLockTests : IDisposable
         Assert.Equal("elsewhere.example", (await store.GetLockHolderAsync(None))!.Host);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Force_unlock_removes_the_lock_of_any_holder()
     {
         await using var store = await _state.OpenAsync();
@@ -140,7 +140,7 @@ public sealed class StateLockTests : IDisposable
         Assert.Null(taken.RecoveredFrom);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Releasing_a_lock_after_a_forced_unlock_does_not_remove_the_new_holders_lock()
     {
         await using var store = await _state.OpenAsync();
@@ -153,7 +153,7 @@ public sealed class StateLockTests : IDisposable
         Assert.Equal("elsewhere.example", (await store.GetLockHolderAsync(None))!.Host);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Racing_stores_in_one_process_never_both_take_the_lock()
     {
         for (var round = 0; round < 5; round++)
@@ -191,7 +191,7 @@ public sealed class StateLockTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Racing_processes_never_both_take_the_lock()
     {
         await using (await _state.OpenAsync())

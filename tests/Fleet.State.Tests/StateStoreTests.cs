@@ -23,7 +23,7 @@ public sealed class StateStoreTests : IDisposable
         };
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_put_resource_reads_back_equal_through_get_and_load()
     {
         var original = Sample();
@@ -48,14 +48,14 @@ public sealed class StateStoreTests : IDisposable
         Assert.Single(all);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Get_of_an_unknown_id_is_null()
     {
         await using var store = await _state.OpenAsync();
         Assert.Null(await store.GetAsync("nope", CancellationToken.None));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Put_replaces_an_existing_resource_and_remove_forgets_it()
     {
         await using var store = await _state.OpenAsync();
@@ -67,7 +67,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Empty(await store.LoadResourcesAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_new_database_is_created_with_its_directory_and_migrated_to_the_current_version()
     {
         Assert.False(Directory.Exists(_state.Directory));
@@ -80,7 +80,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal("wal", await RawDatabase.ScalarAsync(_state.DatabasePath, "PRAGMA journal_mode;"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Reopening_a_current_database_keeps_its_version_and_rows()
     {
         await using (var store = await _state.OpenAsync())
@@ -98,7 +98,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal((long)StateSchema.CurrentVersion, await RawDatabase.ScalarAsync(_state.DatabasePath, "PRAGMA user_version;"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_state_of_the_previous_schema_version_is_upgraded_in_place_keeping_its_rows_with_no_dependencies()
     {
         var previous = StateSchema.CurrentVersion - 1;
@@ -127,7 +127,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal<string>(["node.db1"], (await store.GetAsync("node.web1", CancellationToken.None))!.Dependencies);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_database_written_by_a_newer_fleet_is_refused_with_a_clear_message()
     {
         await using (await _state.OpenAsync())
@@ -141,7 +141,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Contains($"schema version {StateSchema.CurrentVersion + 1}", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_serial_increments_on_each_change_and_not_on_reads()
     {
         await using var store = await _state.OpenAsync();
@@ -171,7 +171,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(4, await store.GetSerialAsync(ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Runs_and_their_events_are_listed_newest_run_first_and_events_in_order()
     {
         await using var store = await _state.OpenAsync();
