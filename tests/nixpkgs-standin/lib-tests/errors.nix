@@ -1,8 +1,10 @@
 # Negative tests: each attribute is { expr; expect; } where evaluating `expr`
 # must FAIL and the error output must contain every string in `expect`.
 # Run with ./run.sh.
+# libDir: the lib directory to test (run.sh passes it); default the stand-in's.
+{ libDir ? "" }:
 let
-  lib = import ../lib;
+  lib = import (if libDir == "" then ../lib else /. + libDir);
   inherit (lib) mkOption types mkIf evalModules;
   eval = modules: (evalModules { inherit modules; }).config;
   f = p: toString p;

@@ -1,8 +1,10 @@
 # Positive tests for the nixpkgs lib stand-in. Each attribute is
 # { expr; expected; }; evaluating this file yields the list of failures
 # (an empty list means success). Run with ./run.sh.
+# libDir: the lib directory to test (run.sh passes it); default the stand-in's.
+{ libDir ? "" }:
 let
-  lib = import ../lib;
+  lib = import (if libDir == "" then ../lib else /. + libDir);
   inherit (lib) mkOption types mkIf mkMerge mkDefault mkForce mkOverride
     mkOptionDefault mkBefore mkAfter mkOrder evalModules;
 
@@ -474,7 +476,7 @@ let
     else { inherit name; got = r.value; inherit (c) expected; }) cases;
 in
 {
-  inherit cases;
+  inherit cases results;
   failures = builtins.filter (x: x != null) (builtins.attrValues results);
   count = builtins.length (builtins.attrNames cases);
 }
