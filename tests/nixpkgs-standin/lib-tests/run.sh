@@ -33,7 +33,7 @@ fi
 
 echo "== negative tests (errors.nix)"
 names=$(nix-instantiate --eval --strict -E 'builtins.concatStringsSep " " (builtins.attrNames (import ./errors.nix { }))' | tr -d '"')
-n=0
+n=0 nbad=0
 for name in $names; do
   n=$((n + 1))
   if res=$(nix-instantiate --eval --strict "${libarg[@]}" errors.nix -A "$name.expr" 2>&1); then
@@ -41,14 +41,24 @@ for name in $names; do
   fi
   mapfile -t pats < <(nix --extra-experimental-features nix-command eval --raw "${libarg[@]}" -f errors.nix "$name.expect" \
     --apply 'builtins.concatStringsSep "\n"'; echo)
+  # Every fragment must occur, each on the line of the one before it or later (the order of
+  # definitions in a message is part of what is tested).
+  from=1 bad=""
   for p in "${pats[@]}"; do
     [ -z "$p" ] && continue
-    if ! grep -qF -- "$p" <<<"$res"; then
-      echo "FAIL: $name: error output lacks: $p"; echo "---- output ----"; echo "$res"; echo "----------------"; fail=1
+    at=$(tail -n +"$from" <<<"$res" | grep -nF -m1 -- "$p" | cut -d: -f1)
+    if [ -z "$at" ]; then
+      if grep -qF -- "$p" <<<"$res"; then bad+="  out of order: $p"$'\n'; else bad+="  lacks: $p"$'\n'; fi
+    else
+      from=$((from + at - 1))
     fi
   done
+  if [ -n "$bad" ]; then
+    echo "FAIL: $name:"; printf '%s' "$bad"; echo "---- output ----"; echo "$res"; echo "----------------"
+    fail=1 nbad=$((nbad + 1))
+  fi
 done
-echo "ran $n negative cases"
+echo "ran $n negative cases, $nbad failed"
 
 if [ "$fail" -ne 0 ]; then echo "LIB-TESTS FAILED"; exit 1; fi
 echo "ALL LIB TESTS PASSED"
