@@ -25,7 +25,7 @@ public sealed class ModuleSystemTests
             Assert.All(resource.DependsOn, d => Assert.StartsWith(resource.Id + ".", d, StringComparison.Ordinal));
         }
 
-        Assert.Equal(["demo", "frontend"], graph.Resources["node.web"].InputStrings("tags").Order());
+        Assert.Equal(new[] { "frontend", "demo" }, graph.Resources["node.web"].InputStrings("tags").ToArray());
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
@@ -60,8 +60,19 @@ public sealed class ModuleSystemTests
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
 
         Assert.All(graph.Nodes, n => Assert.Contains("all", n.InputStrings("tags")));
-        Assert.Equal(["all", "b"], graph.Resources["node.b"].InputStrings("tags").Order());
+        Assert.Contains("b", graph.Resources["node.b"].InputStrings("tags"));
         Assert.Equal("10.0.0.3", graph.Resources["node.c"].InputString("targetHost"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_list_set_in_defaults_and_in_a_node_comes_out_node_first_as_nixpkgs_merges_it()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));
+        var b = graph.Resources["node.b"];
+
+        Assert.Equal(new[] { "b", "all" }, b.InputStrings("tags").ToArray());
+        Assert.Equal(new[] { "-o", "ProxyJump=bastion", "-o", "ConnectTimeout=5" }, b.InputStrings("sshOptions").ToArray());
+        Assert.Equal(["tcp", "unit"], b.Inputs.GetProperty("healthChecks").EnumerateArray().Select(c => c.GetProperty("type").GetString()));
     }
 
     [Fact(Timeout = TestTimeouts.Local)]

@@ -1,8 +1,10 @@
 # Positive tests for the nixpkgs lib stand-in. Each attribute is
 # { expr; expected; }; evaluating this file yields the list of failures
 # (an empty list means success). Run with ./run.sh.
+# libDir: the lib directory to test (run.sh passes it); default the stand-in's.
+{ libDir ? "" }:
 let
-  lib = import ../lib;
+  lib = import (if libDir == "" then ../lib else /. + libDir);
   inherit (lib) mkOption types mkIf mkMerge mkDefault mkForce mkOverride
     mkOptionDefault mkBefore mkAfter mkOrder evalModules;
 
@@ -23,7 +25,7 @@ let
         { options.l = mkOption { type = types.listOf types.int; default = [ 0 ]; }; }
         { l = [ 1 ]; } { l = [ 2 ]; } { l = mkDefault [ 3 ]; }
       ]).l;
-      expected = [ 1 2 ];
+      expected = [ 2 1 ];
     };
     prioHighestPrio = {
       expr = (evalModules { modules = [ intOpt { x = mkDefault 2; } ]; }).options.x.highestPrio;
@@ -70,7 +72,7 @@ let
     mkMergeBasic = {
       expr = eval [
         { options.a = mkOption { type = types.int; }; options.b = mkOption { type = types.listOf types.int; }; }
-        (mkMerge [ { a = 1; b = [ 1 ]; } (mkIf false { a = 2; }) { b = [ 2 ]; } ])
+        { config = mkMerge [ { a = 1; b = [ 1 ]; } (mkIf false { a = 2; }) { b = [ 2 ]; } ]; }
       ];
       expected = { a = 1; b = [ 1 2 ]; };
     };
@@ -88,7 +90,7 @@ let
         specialArgs.greeting = "hi";
         modules = [ ./modules/imported.nix { imports = [ ./modules/imported.nix ]; } ];
       }).config.fromFile;
-      expected = [ "imported" "child:hi" ];
+      expected = [ "child:hi" "imported" ];
     };
     moduleArgsViaModuleArgs = {
       expr = (eval [
@@ -236,6 +238,8 @@ let
     };
 
     # ---- lists / orders -------------------------------------------------------
+    # The real lib merges a module list's definitions last module first (it reverses the
+    # collected modules), and an import comes before the module importing it.
     listConcatOrder = {
       expr = (eval [
         { options.l = mkOption { type = types.listOf types.str; }; }
@@ -245,7 +249,7 @@ let
         { l = mkBefore [ "0" ]; }
         { l = mkOrder 1200 [ "y" ]; }
       ]).l;
-      expected = [ "0" "a" "b" "y" "z" ];
+      expected = [ "0" "b" "a" "y" "z" ];
     };
     linesOrder = {
       expr = (eval [
@@ -256,9 +260,34 @@ let
       ]).t;
       expected = "first\nmiddle\nlast";
     };
+    filesAndDeclarationsOrder = {
+      expr = let o = (evalModules { modules = [
+        { _file = "d1.nix"; options.l = mkOption { type = types.listOf types.int; }; }
+        { _file = "d2.nix"; options.l = mkOption { description = "l"; }; }
+        { _file = "f1.nix"; l = [ 1 ]; }
+        { _file = "f2.nix"; l = [ 2 ]; }
+      ]; }).options.l; in [ o.declarations o.files o.definitions o.value ];
+      expected = [ [ "d2.nix" "d1.nix" ] [ "f2.nix" "f1.nix" ] [ [ 2 ] [ 1 ] ] [ 2 1 ] ];
+    };
+    submoduleDefinitionsInModuleOrder = {
+      expr = (eval [
+        { options.s = mkOption { type = types.submodule { options.l = mkOption { type = types.listOf types.int; }; }; }; }
+        { s.l = [ 1 ]; }
+        { s.l = [ 2 ]; }
+      ]).s.l;
+      expected = [ 1 2 ];
+    };
+    importedBeforeImporter = {
+      expr = (eval [
+        { options.l = mkOption { type = types.listOf types.str; }; }
+        { l = [ "a" ]; imports = [ { l = [ "a-child" ]; } ]; }
+        { l = [ "b" ]; }
+      ]).l;
+      expected = [ "a-child" "b" "a" ];
+    };
     commas = {
       expr = (eval [ { options.t = mkOption { type = types.commas; }; } { t = "a"; } { t = "b"; } ]).t;
-      expected = "a,b";
+      expected = "b,a";
     };
 
     # ---- types ----------------------------------------------------------------
@@ -275,7 +304,7 @@ let
     };
     attrsMergeShallow = {
       expr = (eval [ { options.a = mkOption { type = types.attrs; }; } { a.x.y = 1; } { a.x.z = 2; } ]).a;
-      expected = { x.z = 2; };
+      expected = { x.y = 1; };
     };
     anythingMergesRecursively = {
       expr = (eval [
@@ -284,6 +313,14 @@ let
         { a = { str = mkIf true "bar"; n.two = 2; f.g = mkForce 2; }; }
       ]).a;
       expected = { str = "bar"; n = { one = 1; two = 2; }; f.g = 2; };
+    };
+    anythingEqualListsMerge = {
+      expr = (eval [ { options.a = mkOption { type = types.anything; }; } { a.l = [ 1 2 ]; } { a.l = [ 1 2 ]; } ]).a;
+      expected = { l = [ 1 2 ]; };
+    };
+    anythingFunctionsMergeResults = {
+      expr = (eval [ { options.a = mkOption { type = types.anything; }; } { a = x: { p = x; }; } { a = x: { q = x + 1; }; } ]).a 1;
+      expected = { p = 1; q = 2; };
     };
     lazyAttrsOf = {
       expr = (eval [
@@ -305,7 +342,7 @@ let
         { f = x: [ x ]; }
         { f = x: [ (x + 1) ]; }
       ]).f 1;
-      expected = [ 1 2 ];
+      expected = [ 2 1 ];
     };
     packageType = {
       expr = (eval [ { options.p = mkOption { type = types.package; }; } { p = { type = "derivation"; name = "x"; outPath = "/nix/store/x"; }; } ]).p.name;
@@ -382,7 +419,7 @@ let
           }).config;
         in lib.genAttrs [ "web" "db" ] inner;
       expected = {
-        web = { port = 80; tags = [ "all" "a" "web" ]; };
+        web = { port = 80; tags = [ "a" "web" "all" ]; };
         db = { port = 1; tags = [ "all" ]; };
       };
     };
@@ -455,7 +492,6 @@ let
         (lib.isFunction (x: x))
         ((lib.extends (final: prev: { b = prev.a + 1; }) (final: { a = 1; })) { }).b
         (lib.literalExpression "pkgs.x").text
-        (lib.mdDoc "d")
         (lib.assertMsg true "m")
         (lib.throwIf false "m" 1)
         (lib.throwIfNot true "m" 2)
@@ -463,7 +499,7 @@ let
       ];
       expected = [
         "a,b" "1-2" "ab" true true "bc" "ab" [ "a" "b" "" "c" ] "ABC" "abc" "'it'\\''s'" "a 'b c'" ""
-        "true" true true "a.\"b.c\".<name>" 1 1 true 2 "pkgs.x" "d" true 1 2 true
+        "true" true true "a.\"b.c\".<name>" 1 1 true 2 "pkgs.x" true 1 2 true
       ];
     };
   };
@@ -474,7 +510,7 @@ let
     else { inherit name; got = r.value; inherit (c) expected; }) cases;
 in
 {
-  inherit cases;
+  inherit cases results;
   failures = builtins.filter (x: x != null) (builtins.attrValues results);
   count = builtins.length (builtins.attrNames cases);
 }

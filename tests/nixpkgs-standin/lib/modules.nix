@@ -4,7 +4,10 @@
 # Overview of evalModules:
 #   1. collect: load every module (import paths, call functions with their
 #      arguments, normalise the shorthand form), follow `imports` with
-#      builtins.genericClosure (deduplicated by key), drop disabledModules;
+#      builtins.genericClosure (deduplicated by key), drop disabledModules,
+#      and reverse the list, as the real lib does: definitions of one option
+#      are merged last module first, a module's imports after the module
+#      (so `[ defaults node ]` gives node's list elements first);
 #   2. walk the tree of option declarations; at each namespace the
 #      definitions are split by attribute name after pushing mkIf/mkMerge/
 #      mkOverride down one level (so attribute names are known without
@@ -57,7 +60,7 @@ let
     let t = propType v; in
     if t == "merge" then concatMap dischargeRecords v.contents
     else if t == "if" then
-      (if !isBool v.condition then throw "mkIf called with a non-Boolean condition"
+      (if !isBool v.condition then throw "‘mkIf’ called with a non-Boolean condition"
        else if v.condition then dischargeRecords v.content else [ ])
     else if t == "override" then map (r: { priority = v.priority; } // r) (dischargeRecords v.content)
     else if t == "order" then map (r: { order = v.priority; } // r) (dischargeRecords v.content)
@@ -139,9 +142,12 @@ let
         let o = d.value; in
         if !isOption o then
           (if !isAttrs o then throw "The option declaration `${showOption loc}' in `${d.file}' is not an option or an attribute set of options."
-           else res // { extraModules = res.extraModules ++ [{ _file = d.file; options = o; }]; declarations = res.declarations ++ [ d.file ]; })
-        else if o ? default && res ? default then alreadyDeclared d res
-        else if (o.apply or null) != null && (res.apply or null) != null then alreadyDeclared d res
+           else res // {
+             declarations = res.declarations ++ [ d.file ];
+             nested = res.nested ++ map (n: " - option(s) with prefix `${showOption (loc ++ [ n ])}' in module `${d.file}'") (b.attrNames o);
+             subModules = [ (lib.modules.setDefaultModuleLocation d.file { options = o; }) ] ++ res.subModules;
+           })
+        else if b.any (k: o ? ${k} && res ? ${k}) [ "default" "example" "description" "apply" ] then alreadyDeclared d res
         else
           let
             typeAttr =
@@ -152,15 +158,24 @@ let
                 if m == null then alreadyDeclared d res else { type = m; };
             clean = removeAttrs o [ "_type" "type" ];
             noNulls = lib.attrsets.filterAttrs (n: v: v != null || n == "default" || n == "example") clean;
-          in res // noNulls // typeAttr // { declarations = res.declarations ++ [ d.file ]; };
-      merged = b.foldl' step { _type = "option"; declarations = [ ]; extraModules = [ ]; } decls;
+            # a later declaration's submodules come first in the merged type's module list
+            subModules = lib.lists.optionals (o ? type && o.type != null && o.type.getSubModules != null)
+              (map (lib.modules.setDefaultModuleLocation d.file) o.type.getSubModules);
+          in noNulls // res // typeAttr // {
+            declarations = res.declarations ++ [ d.file ];
+            optionFiles = res.optionFiles ++ [ d.file ];
+            subModules = subModules ++ res.subModules;
+          };
+      merged = b.foldl' step { _type = "option"; declarations = [ ]; optionFiles = [ ]; nested = [ ]; subModules = [ ]; } decls;
       baseType = merged.type or types.unspecified;
+      # Options nested under an option are only accepted by submodule types.
       finalType =
-        if merged.extraModules == [ ] then baseType
-        else if baseType.getSubModules != null then baseType.substSubModules (baseType.getSubModules ++ merged.extraModules)
-        else throw "The option `${showOption loc}' would be a parent of the following options, but its type `${baseType.description}' does not support nested options.";
+        if merged.nested != [ ] && baseType.name != "submodule" then
+          throw "The option `${showOption loc}' in module `${head merged.optionFiles}' would be a parent of the following options, but its type `${baseType.description or "<no description>"}' does not support nested options.\n${lib.concatStringsSep "\n" (b.sort (x: y: x < y) merged.nested)}"
+        else if baseType.getSubModules != null then baseType.substSubModules merged.subModules
+        else baseType;
     in
-    removeAttrs merged [ "extraModules" ] // { type = finalType; inherit loc; };
+    removeAttrs merged [ "optionFiles" "nested" "subModules" ] // { type = finalType; inherit loc; };
 
   # ---- the declaration tree -----------------------------------------------------
 
@@ -186,18 +201,18 @@ let
           defs;
         defsByName = byName pushed;
         children = b.mapAttrs (n: ds: evalNode (loc ++ [ n ]) ds (defsByName.${n} or [ ])) declsByName;
-        unmatchedHere = concatMap
-          (n: map (d: { inherit (d) file value; prefix = [ n ]; }) defsByName.${n})
-          (filter (n: !(declsByName ? ${n})) (b.attrNames defsByName));
-        unmatchedBelow = concatMap
-          (n: map (u: u // { prefix = [ n ] ++ u.prefix; }) children.${n}.unmatched)
-          (b.attrNames children);
+        # by name (alphabetically), as the real lib reports the first one
+        unmatched = concatMap
+          (n:
+            if children ? ${n} then map (u: u // { prefix = [ n ] ++ u.prefix; }) children.${n}.unmatched
+            else map (d: { inherit (d) file value; prefix = [ n ]; }) defsByName.${n})
+          (b.attrNames (children // defsByName));
       in
       {
         isOption = false;
         options = b.mapAttrs (n: c: if c.isOption then c.option else c.options) children;
         config = b.mapAttrs (n: c: c.config) children;
-        unmatched = unmatchedHere ++ unmatchedBelow;
+        inherit unmatched;
       };
 
   # ---- collecting modules -------------------------------------------------------
@@ -244,8 +259,8 @@ let
     else if isAttrs m then
       (let t = m._type or "module"; in
         if t == "module" then unifyModuleSyntax fallbackFile fallbackKey m
-        else if t == "if" || t == "override" || t == "merge" then loadModule args fallbackFile fallbackKey { config = m; }
-        else throw "Could not load a value as a module, because it is of type ${b.toJSON t}, in file ${toString fallbackFile}.")
+        else if t == "if" || t == "override" then loadModule args fallbackFile fallbackKey { config = m; }
+        else throw (notAModule fallbackFile args._prefix t))
     else if isList m then
       throw "Module imports can't be nested lists. Perhaps you meant to remove one level of lists? Definitions: ${showDefs [ { file = fallbackFile; value = m; } ]}"
     else
@@ -253,6 +268,20 @@ let
         file = toString m;
         imported = import m;
       in unifyModuleSyntax file file (if lib.trivial.isFunction imported then applyModuleArgs file imported args else imported);
+
+  # The real lib's message for a value that is not a module (e.g. a bare mkMerge, whose
+  # contents belong in `config = mkMerge [ ... ];`), with its terminal highlighting.
+  notAModule = file: prefix: t:
+    let
+      esc = b.fromJSON "\"\\u001b\"";
+      bold = s: "${esc}[1m${s}${esc}[0m";
+      purple = s: "${esc}[1;35m${s}${esc}[0m";
+      intoFile = lib.strings.optionalString (file != null && file != lib.options.unknownModule) ", while trying to load a module into ${toString file}";
+      intoPrefix = lib.strings.optionalString (prefix != [ ]) ", while trying to load a module into ${bold (showOption prefix)}";
+    in
+    "Expected a module, but found a value of type ${purple (lib.strings.escapeNixString t)}${intoFile}${intoPrefix}.\n"
+    + "A module is typically loaded by adding it to the ${bold "imports = [ ... ];"} attribute of an existing module, or in the ${bold "modules = [ ... ];"} argument of various functions.\n"
+    + "Please make sure that each of the list items is a module, and not a different kind of value.";
 
   collectModules = class: modulesPath: args: modules:
     let
@@ -315,7 +344,7 @@ let
 
       moduleArgs = { inherit lib options config specialArgs; _class = class; _prefix = prefix; } // specialArgs;
 
-      collected = collectModules class (specialArgs.modulesPath or "") moduleArgs (modules ++ [ internalModule ]);
+      collected = lib.lists.reverseList (collectModules class (specialArgs.modulesPath or "") moduleArgs (modules ++ [ internalModule ]));
 
       tree = evalNode prefix
         (map (m: { file = m._file; value = m.options; }) collected)
@@ -330,10 +359,31 @@ let
             (map (u: { inherit (u) file; value = setAttrByPath u.prefix u.value; }) tree.unmatched))
           declaredConfig;
 
+      # Like the real lib: the first undefined option (by name), with up to three declared
+      # siblings nearest by edit distance, or a hint when nothing at all is declared.
       checkUnmatched =
         if config._module.check && config._module.freeformType == null && tree.unmatched != [ ] then
-          let u = head tree.unmatched; in
-          throw "The option `${showOption (prefix ++ u.prefix)}' does not exist. Definition values:${showDefs [ u ]}"
+          let
+            u = head tree.unmatched;
+            parent = lib.lists.init u.prefix;
+            absParent = prefix ++ parent;
+            wrong = lib.lists.last u.prefix;
+            siblings = b.attrNames (attrByPath parent { } options);
+            candidates = if parent == [ ] then lib.lists.remove "_module" siblings else siblings;
+            nearest = lib.lists.take 3 (lib.lists.sortOn (lib.strings.levenshtein wrong)
+              (if length candidates < 100 then candidates else filter (lib.strings.levenshteinAtMost 2 wrong) candidates));
+            quote = n: "`${showOption (absParent ++ [ n ])}'";
+            suggestion =
+              if nearest == [ ] then ""
+              else if length nearest == 1 then "\n\nDid you mean ${quote (head nearest)}?"
+              else "\n\nDid you mean ${lib.concatMapStringsSep ", " quote (lib.lists.init nearest)} or ${quote (lib.lists.last nearest)}?";
+            message = "The option `${showOption (prefix ++ u.prefix)}' does not exist. Definition values:${showDefs [ u ]}${suggestion}";
+          in
+          if b.attrNames options != [ "_module" ] then throw message
+          else if prefix == [ ] then
+            throw "${message}\n\nIt seems as if you're trying to declare an option by placing it into `config' rather than `options'!\n"
+          else
+            throw "${message}\n\nHowever there are no options defined in `${showOption prefix}'. Are you sure you've\ndeclared your options properly? This can happen if you e.g. declared your options in `types.submodule'\nunder `config' rather than `options'.\n"
         else null;
       checked = b.seq checkUnmatched;
 

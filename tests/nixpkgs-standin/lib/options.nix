@@ -42,7 +42,6 @@ rec {
       example = if isString example then literalExpression "${pkgsText}.${example}" else example;
     });
 
-  mkPackageOptionMD = mkPackageOption;
   mkEnableOption' = mkEnableOption;
 
   # An option that accepts (and ignores) any definitions below it.
@@ -92,13 +91,12 @@ rec {
     if defs == [ ] then throw "mergeEqualOption: no definitions for `${showOption loc}' (internal error)"
     else if length defs == 1 then (head defs).value
     else
+      # Functions are never equal (Nix's `==`), so two function definitions always conflict.
       let
         first = head defs;
-        bad = b.filter (d: lib.trivial.isFunction d.value || d.value != first.value) (tail defs);
+        bad = b.filter (d: d.value != first.value) (tail defs);
       in
-      if lib.trivial.isFunction first.value then
-        throw "The option `${showOption loc}' has conflicting definition values (functions cannot be compared):${showDefs defs}\n${prioritySuggestion}"
-      else if bad == [ ] then first.value
+      if bad == [ ] then first.value
       else throw "The option `${showOption loc}' has conflicting definition values:${showDefs [ first (head bad) ]}\n${prioritySuggestion}";
 
   # ---- documentation helpers ------------------------------------------------
@@ -106,11 +104,9 @@ rec {
   literalExpression = text:
     if !isString text then throw "literalExpression expects a string."
     else { _type = "literalExpression"; inherit text; };
-  literalExample = literalExpression;
   literalMD = text:
     if !isString text then throw "literalMD expects a string."
     else { _type = "literalMD"; inherit text; };
-  mdDoc = x: x;
 
   # ---- printing -------------------------------------------------------------
 

@@ -134,7 +134,25 @@ rec {
     let r = replaceStrings [ " " ] [ "-" ] s; in
     if r == "" then "unknown" else r;
 
-  levenshteinAtMost = n: a: c: true;
+  # Edit distance (insertions, deletions, substitutions), one row of the table at a time.
+  levenshtein = a: c:
+    let
+      xs = stringToCharacters a;
+      ys = stringToCharacters c;
+      firstRow = b.genList (j: j) (length ys + 1);
+      nextRow = prev: i: x:
+        b.foldl'
+          (row: j:
+            let
+              del = b.elemAt prev (j + 1) + 1;
+              ins = b.elemAt row j + 1;
+              sub = b.elemAt prev j + (if x == b.elemAt ys j then 0 else 1);
+            in row ++ [ (lib.trivial.min sub (lib.trivial.min del ins)) ])
+          [ (i + 1) ]
+          (b.genList (j: j) (length ys));
+      last = b.foldl' (acc: x: { i = acc.i + 1; row = nextRow acc.row acc.i x; }) { i = 0; row = firstRow; } xs;
+    in lib.lists.last last.row;
+  levenshteinAtMost = n: a: c: levenshtein a c <= n;
 
   normalizePath = s: b.foldl' (x: y: if y == "/" && hasSuffix "/" x then x else x + y) "" (stringToCharacters s);
 

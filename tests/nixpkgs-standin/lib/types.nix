@@ -126,10 +126,7 @@ let
             k0 defs;
         in
         if common == "set" then (attrsOf anything).merge loc defs
-        else if common == "list" then
-          (if length defs > 1
-           then throw "The option `${showOption loc}' has conflicting definitions, in ${showFiles (getFiles defs)}."
-           else (listOf anything).merge loc defs)
+        # lists, like numbers and strings, must all be equal (the real lib since 2024-09)
         else if common == "stringCoercibleSet" then mergeOneOption loc defs
         else if common == "lambda" then
           (arg: anything.merge (loc ++ [ "<function body>" ]) (map (d: { inherit (d) file; value = d.value arg; }) defs))
@@ -402,7 +399,8 @@ let
         let nulls = length (filter (d: d.value == null) defs); in
         if nulls == length defs then null
         else if nulls != 0 then
-          throw "The option `${showOption loc}' is defined both null and not null, in ${showFiles (getFiles defs)}."
+          # (sic: the real lib closes the option name with a backtick here)
+          throw "The option `${showOption loc}` is defined both null and not null, in ${showFiles (getFiles defs)}."
         else elemType.merge loc defs;
       emptyValue = { value = null; };
       getSubOptions = elemType.getSubOptions;
