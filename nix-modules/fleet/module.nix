@@ -128,7 +128,7 @@ in
         options.timeout = mkOption {
           type = types.int;
           default = 300;
-          description = "Seconds one call to the provider may take before it is considered hung.";
+          description = "Seconds one call to the provider may take before it is considered hung; `initialize`, which includes the provider's start, gets at least 120.";
         };
       });
     };

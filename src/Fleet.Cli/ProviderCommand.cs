@@ -12,7 +12,7 @@ internal static class ProviderCommand
     public static Command Create()
     {
         var inputs = new Option<string?>("--inputs") { Description = "JSON file with sample inputs (an object, or an object of inputs by type)" };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer", DefaultValueFactory = _ => 10 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer (`initialize`, which includes the start, gets at least 120)", DefaultValueFactory = _ => 10 };
         var providerCommand = new Argument<string[]>("command") { Description = "The provider's command line (after --)", Arity = ArgumentArity.OneOrMore };
         var check = new Command("check", "Check that a provider speaks the fleet provider protocol")
         {

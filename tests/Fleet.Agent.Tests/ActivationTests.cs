@@ -168,7 +168,7 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
 
     private async Task<string> GetAsync(string node)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         var url = new Uri($"http://{_bed.Testbed.Node(node).Address}:8080/index.html");
         for (var attempt = 0; ; attempt++)
         {

@@ -96,7 +96,7 @@ public sealed class AgentPartsTests
                     http.SetResult(where);
                 }
             });
-        var baseUrl = await http.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var baseUrl = await http.Task.WaitAsync(TimeSpan.FromMinutes(1));
         using var client = new HttpClient();
         string metrics;
         do

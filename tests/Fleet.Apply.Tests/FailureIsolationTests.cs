@@ -7,9 +7,11 @@ public sealed class FailureIsolationTests : IDisposable
 
     public void Dispose() => _ws.Dispose();
 
-    private void WriteFleetWith(string badProvider, string badCommand, string extra = "") => _ws.WriteFleet($$"""
+    // Only a hang needs a short per-call timeout, to be waited out; the other faults show at once,
+    // and `initialize` (the start) is bounded by minutes whatever the timeout.
+    private void WriteFleetWith(string badProvider, string badCommand, string extra = "", int timeout = 300) => _ws.WriteFleet($$"""
           providers.local.command = [ {{FleetWorkspace.PythonProvider}} ];
-          providers.{{badProvider}} = { command = [ {{badCommand}} ]; timeout = 3; };
+          providers.{{badProvider}} = { command = [ {{badCommand}} ]; timeout = {{timeout}}; };
           resources.good = { type = "local.file"; inputs = { path = "{{_ws.File("good.txt")}}"; content = "fine"; }; };
           resources.bad = { type = "{{badProvider}}.thing"; inputs = { name = "b"; value = "v"; }; };
           resources.after-bad = {
@@ -26,7 +28,9 @@ public sealed class FailureIsolationTests : IDisposable
     [InlineData("wrong-id", "id")]
     public async Task A_misbehaving_provider_fails_only_its_resources(string mode, string expected)
     {
-        WriteFleetWith("bad" + mode.Replace("-", "", StringComparison.Ordinal), FleetWorkspace.DummyProvider(mode, "bad" + mode.Replace("-", "", StringComparison.Ordinal)));
+        // The hang's 10 s also bound `validate` and `plan` before it: a started process answers them in far less.
+        var name = "bad" + mode.Replace("-", "", StringComparison.Ordinal);
+        WriteFleetWith(name, FleetWorkspace.DummyProvider(mode, name), timeout: mode == "hang" ? 10 : 300);
 
         var apply = await _ws.RunAsync("apply", "--plain");
 

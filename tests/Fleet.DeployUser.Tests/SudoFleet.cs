@@ -143,7 +143,7 @@ public sealed class SudoFleet : IAsyncDisposable
 
     public async Task<string> PageAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         return (await http.GetStringAsync(new Uri($"http://{Testbed.Node("web").Address}:8080/index.html"))).Trim();
     }
 

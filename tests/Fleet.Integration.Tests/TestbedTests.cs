@@ -78,7 +78,7 @@ public sealed class TestbedTests : IClassFixture<TestbedFixture>
 
         await SwitchAsync("node2", withoutService);
         // switch-to-configuration returns once the service is stopped: no retry is needed to see it gone.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync(new Uri($"http://{node.Address}:8080/index.html")));
         Assert.False((await _testbed.SshAsync("node2", "/run/current-system/sw/bin/systemctl is-active web", s_none)).Succeeded);
     }
@@ -95,7 +95,7 @@ public sealed class TestbedTests : IClassFixture<TestbedFixture>
 
     private static async Task<string> GetAsync(string url)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         for (var attempt = 0; ; attempt++)
         {
             try

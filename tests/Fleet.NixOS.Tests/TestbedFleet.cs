@@ -87,7 +87,7 @@ public sealed class TestbedFleet : IAsyncDisposable
     /// <summary>GET the node's web page from the deployer, at the node's address.</summary>
     public async Task<string> PageAsync(string node, int port = 8080)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         return (await http.GetStringAsync(new Uri($"http://{Testbed.Node(node).Address}:{port}/index.html"))).Trim();
     }
 

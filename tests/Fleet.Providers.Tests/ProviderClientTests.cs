@@ -37,6 +37,7 @@ public sealed class ProviderClientTests
     [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_hanging_provider_fails_its_call_after_its_timeout()
     {
+        // 2 s bounds the calls, not the start: `initialize` gets minutes, and `create` is the first call after it.
         await using var client = await ProviderClient.StartAsync(TestProviders.Dummy("hang", TimeSpan.FromSeconds(2)), Runner, CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => client.CreateAsync(Thing("notes"), CancellationToken.None));

@@ -32,27 +32,30 @@ public sealed class LeakTests
         var node = fleet.Testbed.Node("a");
         var source = Path.Combine(fleet.Dir, "big-secret");
         var commandSource = Path.Combine(fleet.Dir, "command-secret");
+        var running = Path.Combine(fleet.Dir, "command-running");
+        var release = Path.Combine(fleet.Dir, "command-release");
+        // The slow secret's command holds the run (its upload in the first, its plan in the
+        // second) until the test releases it, once the watchers have looked often enough.
         string Body(string text) => $$"""
             deployment.secrets.text.text = "{{text}}";
             deployment.secrets.big = { file = ./big-secret; upload = "after-activation"; };
-            deployment.secrets.slow.command = [ "sh" "-c" "sleep 3; cat {{commandSource}}" ];
+            deployment.secrets.slow.command = [ "sh" "-c" "touch {{running}}; while [ ! -e {{release}} ]; do sleep 0.05; done; cat {{commandSource}}" ];
             """;
 
         var first = await WriteSourcesAsync();
         await using (var watch = await ArgvWatch.StartAsync(fleet, first))
         {
             fleet.Write(Body(first[0]));
-            var plain = await fleet.FleetAsync("apply", "--plain", "-v");
+            var plain = await HeldAsync(watch, "apply", "--plain", "-v");
             Assert.True(plain.ExitCode == 0, plain.StandardOutput + plain.StandardError);
             var second = await WriteSourcesAsync();
             fleet.Write(Body(second[0]));
             watch.Add(second);
-            var json = await fleet.FleetAsync("apply", "--json");
+            var json = await HeldAsync(watch, "apply", "--json");
             Assert.True(json.ExitCode == 0, json.StandardOutput + json.StandardError);
             Assert.Contains("\"event\":\"resource-finished\"", json.StandardOutput, StringComparison.Ordinal);
 
             var hits = await watch.StopAsync();
-            Assert.True(watch.HostSnapshots > 50 && watch.NodeSnapshots > 10, $"too few ps snapshots: {watch.HostSnapshots} host, {watch.NodeSnapshots} node");
             Assert.Empty(hits);
             foreach (var token in first.Concat(second))
             {
@@ -63,6 +66,29 @@ public sealed class LeakTests
         }
 
         Assert.Equal($"root root 400 {(await File.ReadAllTextAsync(commandSource)).Trim()}", await fleet.FileAsync("/run/keys/slow"));
+
+        // Runs fleet, waits until the slow secret's command runs, then for 50 host and 10 node
+        // snapshots taken while it runs, then releases it and returns the run's result.
+        async Task<ProcessResult> HeldAsync(ArgvWatch watch, params string[] args)
+        {
+            File.Delete(running);
+            File.Delete(release);
+            var run = fleet.FleetAsync(args);
+            while (!File.Exists(running))
+            {
+                if (run.IsCompleted)
+                {
+                    var early = await run;
+                    Assert.Fail($"fleet ended before the slow secret's command ran:\n{early.StandardOutput}{early.StandardError}");
+                }
+
+                await Task.Delay(50);
+            }
+
+            await watch.SnapshotsAsync(host: 50, node: 10);
+            await File.WriteAllTextAsync(release, "");
+            return await run;
+        }
 
         async Task<string[]> WriteSourcesAsync()
         {
@@ -87,6 +113,7 @@ public sealed class LeakTests
         private readonly SecretsFleet _fleet;
         private Task? _host;
         private Task<ProcessResult>? _node;
+        private int _hostSnapshots;
 
         private ArgvWatch(SecretsFleet fleet, IEnumerable<string> tokens)
         {
@@ -94,9 +121,7 @@ public sealed class LeakTests
             _tokens = [.. tokens];
         }
 
-        public int HostSnapshots { get; private set; }
-
-        public int NodeSnapshots { get; private set; }
+        public int HostSnapshots => Volatile.Read(ref _hostSnapshots);
 
         public static async Task<ArgvWatch> StartAsync(SecretsFleet fleet, IEnumerable<string> tokens)
         {
@@ -105,10 +130,31 @@ public sealed class LeakTests
             watch._host = Task.Run(watch.WatchHost);
             watch._node = fleet.Testbed.ExecAsync("a", ["sh", "-c", """
                 n=0; : > /tmp/ps-hits
-                while [ ! -e /tmp/ps-stop ]; do ps -eo args | grep -F -f /tmp/ps-patterns >> /tmp/ps-hits; n=$((n+1)); done
-                echo "$n"
+                while [ ! -e /tmp/ps-stop ]; do ps -eo args | grep -F -f /tmp/ps-patterns >> /tmp/ps-hits; n=$((n+1)); echo "$n" > /tmp/ps-count.new; mv /tmp/ps-count.new /tmp/ps-count; done
                 """], CancellationToken.None);
             return watch;
+        }
+
+        /// <summary>Waits until both watchers have taken at least this many more snapshots (ones begun after this call).</summary>
+        public async Task SnapshotsAsync(int host, int node)
+        {
+            var hostFrom = HostSnapshots;
+            var nodeFrom = NodeSnapshots();
+            while (HostSnapshots <= hostFrom + host || NodeSnapshots() <= nodeFrom + node)
+            {
+                if (_host!.IsCompleted)
+                {
+                    await _host;
+                    Assert.Fail("the host's argv watcher stopped early");
+                }
+
+                if (_node!.IsCompleted)
+                {
+                    Assert.Fail("the node's argv watcher stopped early: " + (await _node).StandardError);
+                }
+
+                await Task.Delay(20);
+            }
         }
 
         public void Add(IEnumerable<string> tokens)
@@ -127,7 +173,7 @@ public sealed class LeakTests
             await _host!;
             await _fleet.OnNodeAsync("touch /tmp/ps-stop");
             var node = await _node!;
-            NodeSnapshots = int.Parse(node.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(node.Succeeded, "the node's argv watcher failed: " + node.StandardError);
             foreach (var line in (await _fleet.OnNodeAsync("cat /tmp/ps-hits")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 _hits.Add("node: " + line);
@@ -140,6 +186,22 @@ public sealed class LeakTests
         {
             await _stop.CancelAsync();
             _stop.Dispose();
+        }
+
+        // The node's count so far, renamed into place after each of its snapshots (none before the first).
+        private int NodeSnapshots() =>
+            int.TryParse(ReadNodeCount(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+        private string ReadNodeCount()
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(_fleet.Testbed.Node("a").Dir, "tmp", "ps-count")).Trim();
+            }
+            catch (FileNotFoundException)
+            {
+                return "";
+            }
         }
 
         // Written through the node's /tmp as the host sees it: an argv carrying the tokens would be a hit.
@@ -168,7 +230,7 @@ public sealed class LeakTests
                     }
                 }
 
-                HostSnapshots++;
+                Interlocked.Increment(ref _hostSnapshots);
             }
         }
     }

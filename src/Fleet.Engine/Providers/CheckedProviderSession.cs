@@ -81,7 +81,8 @@ internal sealed class CheckedProviderSession : IAsyncDisposable
         }
 
         var ended = _stdoutLoop;
-        var winner = await Task.WhenAny(completion.Task, ended, Task.Delay(_timeout, cancellationToken)).ConfigureAwait(false);
+        var timeout = ProviderClient.CallTimeout(method, _timeout);
+        var winner = await Task.WhenAny(completion.Task, ended, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
         _pending.TryRemove(id, out _);
         if (winner != completion.Task)
         {
@@ -93,7 +94,7 @@ internal sealed class CheckedProviderSession : IAsyncDisposable
             }
             else
             {
-                _violation($"no answer to `{method}` within {_timeout.TotalSeconds:0.#}s");
+                _violation($"no answer to `{method}` within {timeout.TotalSeconds:0.#}s");
             }
 
             return null;

@@ -22,6 +22,13 @@ public sealed partial class ProviderClient : IAsyncDisposable
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The least time `initialize` gets, whatever the per-call timeout: its answer includes the
+    /// provider's start (a runtime loading, an interpreter importing), which a loaded machine makes
+    /// slow, while the per-call timeout is meant for the provider's work on a resource.
+    /// </summary>
+    public static readonly TimeSpan InitializeTimeout = TimeSpan.FromMinutes(2);
+
     private readonly ProviderDeclaration _declaration;
     private readonly Process _process;
     private readonly JsonRpcLineWriter _writer;
@@ -225,7 +232,7 @@ public sealed partial class ProviderClient : IAsyncDisposable
             }
 
             JsonRpcMessage response;
-            var timeout = _declaration.Timeout > TimeSpan.Zero ? _declaration.Timeout : Timeout.InfiniteTimeSpan;
+            var timeout = CallTimeout(method, _declaration.Timeout);
             try
             {
                 response = await call.Completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -360,6 +367,17 @@ public sealed partial class ProviderClient : IAsyncDisposable
         ProtocolMethods.Shutdown => "shutting down",
         _ => $"calling `{method}` on",
     };
+
+    /// <summary>How long a call to <paramref name="method"/> may take: the per-call timeout (none when it is not positive), and at least <see cref="InitializeTimeout"/> for `initialize`.</summary>
+    internal static TimeSpan CallTimeout(string method, TimeSpan perCall)
+    {
+        if (perCall <= TimeSpan.Zero)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        return method == ProtocolMethods.Initialize && perCall < InitializeTimeout ? InitializeTimeout : perCall;
+    }
 
     private static string Describe(TimeSpan timeout) =>
         timeout.TotalSeconds < 120 ? $"{timeout.TotalSeconds:0.###}s" : $"{timeout.TotalMinutes:0.#}m";
