@@ -104,6 +104,20 @@ public sealed class SecretUploadTests : IDisposable
         AssertOldSecretKept(e);
     }
 
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_temporary_file_left_by_a_killed_agent_is_deleted_by_the_next_upload()
+    {
+        await WriteOldAsync();
+        var directory = Path.GetDirectoryName(Destination)!;
+
+        // No process has this pid (above any pid_max), like the pid of an agent killed mid-upload.
+        var abandoned = Path.Combine(directory, ".db.fleet-2147483647.tmp");
+        await File.WriteAllTextAsync(abandoned, "partial");
+        await WriteAsync(Frame("new-secret"u8.ToArray()));
+
+        Assert.Equal([Destination], Directory.GetFiles(directory));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private void AssertOldSecretKept(Exception e)
