@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 using Fleet.Providers.NixOS;
@@ -9,7 +11,8 @@ namespace Fleet.Providers.Secrets;
 /// <summary>
 /// The node side of secrets, over the nixos provider's SSH connections: the agent is copied as a
 /// store path (it holds no secret), then `fleet-agent write-secret` gets the content on its
-/// standard input — never in an argv, never in a store.
+/// standard input, framed with its length and SHA-256 (<see cref="SecretUploadFrame"/>) — never
+/// in an argv, never in a store.
 /// </summary>
 public sealed class NodeSecrets
 {
@@ -39,7 +42,18 @@ public sealed class NodeSecrets
             argv.Add("--allow-pending-owner");
         }
 
-        var result = await _runner.RunAsync(_ssh.Command(inputs.Target, argv).WithInput(content), cancellationToken).ConfigureAwait(false);
+        // Framed: the agent replaces the file only if all of it arrived with the right digest.
+        var frame = SecretUploadFrame.Frame(content);
+        ProcessResult result;
+        try
+        {
+            result = await _runner.RunAsync(_ssh.Command(inputs.Target, argv).WithInput(frame), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(frame);
+        }
+
         return result.Succeeded
             ? Parse(result.StandardOutput)
             : throw Failed($"writing {inputs.Destination} on {inputs.Target.Host}", inputs.Target, result);

@@ -26,7 +26,7 @@ public static class AgentCli
           reboot
           daemon [--socket PATH] [--http ADDRESS:PORT] [--interval S] [--health-checks FILE]
           write-secret --dest PATH [--owner U] [--group G] [--mode 0400] [--salt S] [--allow-pending-owner]
-                       (content on stdin)
+                       (framed content on stdin: "fleet-secret 1 LENGTH\n", content, "sha256 HEX\n")
           secret-status --dest PATH [--salt S]
           remove-secret --dest PATH
           version

@@ -48,16 +48,31 @@ public sealed class AgentFiles
         }
     }
 
-    public static void Write<T>(string path, T value, JsonTypeInfo<T> type)
+    public static void Write<T>(string path, T value, JsonTypeInfo<T> type) =>
+        Replace(path, stream => JsonSerializer.Serialize(stream, value, type));
+
+    /// <summary>A small text file (a confirmation, a rejection), all or nothing like the JSON files.</summary>
+    public static void WriteText(string path, string text) =>
+        Replace(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Temp file, fsync, rename; a failure on the way deletes the temp file and leaves <paramref name="path"/> as it was.</summary>
+    private static void Replace(string path, Action<Stream> write)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            JsonSerializer.Serialize(stream, value, type);
-            stream.Flush(flushToDisk: true);
-        }
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }

@@ -11,6 +11,31 @@ namespace Fleet.Agent.Tests;
 public sealed class AgentPartsTests
 {
     [Fact]
+    public void A_record_that_cannot_replace_its_file_leaves_the_file_as_it_was_and_no_temporary_file()
+    {
+        var root = Directory.CreateTempSubdirectory("fleet-agent-files").FullName;
+        try
+        {
+            var files = new AgentFiles(new AgentPaths(root));
+            var health = new HealthReport(DateTimeOffset.UnixEpoch, true, []);
+            files.WriteHealth(health);
+            Assert.Equal([files.Paths.HealthFile], Directory.GetFiles(files.Paths.StateDirectory));
+
+            // The rename fails (the destination is a directory): nothing half-written may stay.
+            var blocked = Path.Combine(files.Paths.StateDirectory, "blocked");
+            Directory.CreateDirectory(Path.Combine(blocked, "inside"));
+            Assert.ThrowsAny<IOException>(() => AgentFiles.Write(blocked, health, AgentJsonContext.Default.HealthReport));
+
+            Assert.Equal([files.Paths.HealthFile], Directory.GetFiles(files.Paths.StateDirectory));
+            Assert.True(Directory.Exists(Path.Combine(blocked, "inside")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Arguments_take_options_with_values_flags_and_name_equals_value()
     {
         var a = AgentArguments.Parse(["activate", "--system", "/nix/store/x", "--goal=switch", "--json"], new HashSet<string> { "json" });

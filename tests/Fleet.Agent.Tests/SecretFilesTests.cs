@@ -60,11 +60,58 @@ public sealed class SecretFilesTests : IDisposable
         Assert.False((await _secrets.StatusAsync(Destination, "salt", CancellationToken.None)).Exists);
     }
 
+    [Theory(Timeout = TestTimeouts.Local)]
+    [InlineData("7777")]
+    [InlineData("4400")]
+    [InlineData("2440")]
+    [InlineData("1600")]
+    public async Task A_mode_with_setuid_setgid_or_sticky_bits_is_refused_and_nothing_is_written(string mode)
+    {
+        var e = await Assert.ThrowsAsync<UsageException>(() => WriteAsync("x", "root", "root", mode));
+
+        Assert.Contains("0000-0777", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Destination));
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Writing_over_a_directory_is_refused_and_the_directory_stays()
+    {
+        Directory.CreateDirectory(Path.Combine(Destination, "inside"));
+
+        var e = await Assert.ThrowsAsync<UsageException>(() => WriteAsync("x", "root", "root", "0400"));
+
+        Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(Destination, "inside")));
+        Assert.Equal([Destination], Directory.GetFileSystemEntries(Path.GetDirectoryName(Destination)!));
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task The_status_of_a_directory_is_an_error_not_a_missing_file()
+    {
+        Directory.CreateDirectory(Destination);
+
+        var e = await Assert.ThrowsAsync<UsageException>(() => _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
+
+        Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Removing_a_directory_is_an_error_and_the_directory_stays()
+    {
+        await Task.Yield();
+        Directory.CreateDirectory(Destination);
+
+        var e = Assert.Throws<UsageException>(() => _secrets.Remove(Destination));
+
+        Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Destination));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private async Task<SecretStatus> WriteAsync(string content, string owner, string group, string mode, bool allowPending = false)
     {
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(content));
+        using var input = new MemoryStream(SecretUploadTests.Frame(Encoding.UTF8.GetBytes(content)));
         return await _secrets.WriteAsync(Destination, owner, group, mode, "salt", allowPending, input, CancellationToken.None);
     }
 }

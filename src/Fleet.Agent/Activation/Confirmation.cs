@@ -30,7 +30,7 @@ public sealed class Confirmation
             return (null, ExitCodes.NothingPending, id is null ? "no activation is pending" : $"activation {id} is not pending");
         }
 
-        await File.WriteAllTextAsync(_files.Paths.ConfirmFile(active.Id), DateTimeOffset.UtcNow.ToString("O"), cancellationToken).ConfigureAwait(false);
+        AgentFiles.WriteText(_files.Paths.ConfirmFile(active.Id), DateTimeOffset.UtcNow.ToString("O"));
         var wait = (active.Deadline is { } deadline ? deadline - DateTimeOffset.UtcNow : TimeSpan.Zero) + TimeSpan.FromMinutes(5);
         var record = await OutcomeWaiter.WaitAsync(_files, active.Id, wait, cancellationToken).ConfigureAwait(false);
         return record switch

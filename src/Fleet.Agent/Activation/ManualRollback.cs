@@ -20,7 +20,7 @@ public sealed class ManualRollback
     {
         if (_files.ReadActive() is { State: "awaiting-confirmation" } pending)
         {
-            await File.WriteAllTextAsync(_files.Paths.RejectFile(pending.Id), DateTimeOffset.UtcNow.ToString("O"), cancellationToken).ConfigureAwait(false);
+            AgentFiles.WriteText(_files.Paths.RejectFile(pending.Id), DateTimeOffset.UtcNow.ToString("O"));
             var outcome = await OutcomeWaiter.WaitAsync(_files, pending.Id, TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
             return outcome is { Outcome: Outcomes.RolledBackManual }
                 ? (outcome, ExitCodes.Ok, $"activation {pending.Id} rolled back to {outcome.Previous}")

@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
+using Fleet.Nodes;
 
 namespace Fleet.Agent.Secrets;
 
 /// <summary>
 /// Secret files on the node (`write-secret`, `secret-status`, `remove-secret`). The content comes
-/// from standard input and only ever goes to the destination: it is written to a temporary file
-/// in the destination's directory that already has its owner and mode (so it is never readable
-/// by anyone else, not even for a moment), fsynced, then renamed into place.
+/// from standard input, framed (<see cref="SecretUploadFrame"/>), and only ever goes to the
+/// destination: it is written to a temporary file in the destination's directory that already
+/// has its owner and mode (so it is never readable by anyone else, not even for a moment),
+/// fsynced, then renamed into place — only once the whole upload arrived and its digest matched.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SecretFiles
@@ -24,6 +26,7 @@ public sealed class SecretFiles
         ArgumentNullException.ThrowIfNull(content);
         CheckDestination(destination);
         var mode = ParseMode(modeText);
+        CheckNotDirectory(destination);
         var accounts = AccountDatabase.Read(_files.Paths);
         var uid = accounts.UserId(owner);
         var gid = accounts.GroupId(group);
@@ -40,6 +43,7 @@ public sealed class SecretFiles
                 | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
+        RemoveAbandonedTemporaries(destination);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(destination)}.fleet-{Environment.ProcessId}.tmp");
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes(salt));
@@ -57,20 +61,26 @@ public sealed class SecretFiles
             {
                 FileOwnership.Change(temporary, uid ?? 0, gid ?? 0);
                 File.SetUnixFileMode(temporary, mode);
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    sha.AppendData(buffer, 0, read);
-                    await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
 
-                CryptographicOperations.ZeroMemory(buffer);
+                // Only a complete, verified upload gets past this line; anything else throws and
+                // the temporary file goes, the old destination untouched.
+                await SecretUploadFrame.ReadAsync(
+                    content,
+                    async (chunk, token) =>
+                    {
+                        sha.AppendData(chunk.Span);
+                        await stream.WriteAsync(chunk, token).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 
             File.Move(temporary, destination, overwrite: true);
+        }
+        catch (SecretUploadException e)
+        {
+            throw new SecretUploadException($"{destination} not replaced (the old file, if any, is kept): {e.Message}", e);
         }
         finally
         {
@@ -92,6 +102,7 @@ public sealed class SecretFiles
     public async Task<SecretStatus> StatusAsync(string destination, string salt, CancellationToken cancellationToken)
     {
         CheckDestination(destination);
+        CheckNotDirectory(destination);
         if (!File.Exists(destination))
         {
             return new SecretStatus(false);
@@ -128,6 +139,7 @@ public sealed class SecretFiles
     public bool Remove(string destination)
     {
         CheckDestination(destination);
+        CheckNotDirectory(destination);
         new PendingOwners(_files.Paths).Set(destination, null);
         if (!File.Exists(destination))
         {
@@ -141,12 +153,37 @@ public sealed class SecretFiles
     public static UnixFileMode ParseMode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length is >= 3 and <= 4 && text.All(c => c is >= '0' and <= '7')
+        // Permission bits only: a secret that is setuid, setgid or sticky is a mistake, never a wish.
+        return text.Length is >= 3 and <= 4 && text.All(c => c is >= '0' and <= '7') && Convert.ToInt32(text, 8) <= 0x1FF
             ? (UnixFileMode)Convert.ToInt32(text, 8)
-            : throw new UsageException($"--mode wants an octal mode like 0400, not '{text}'");
+            : throw new UsageException($"--mode wants octal permission bits 0000-0777 like 0400 (no setuid, setgid or sticky bit), not '{text}'");
     }
 
     public static string FormatMode(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
+    /// <summary>A directory is not a secret that is missing: status, write and remove all refuse it.</summary>
+    private static void CheckNotDirectory(string destination)
+    {
+        if (Directory.Exists(destination))
+        {
+            throw new UsageException($"--dest {destination} is a directory; a secret is a file");
+        }
+    }
+
+    /// <summary>Temporary files of a write-secret that was itself killed (its process is gone).</summary>
+    private static void RemoveAbandonedTemporaries(string destination)
+    {
+        var directory = Path.GetDirectoryName(destination)!;
+        var prefix = $".{Path.GetFileName(destination)}.fleet-";
+        foreach (var file in Directory.EnumerateFiles(directory, $"{prefix}*.tmp"))
+        {
+            var pid = Path.GetFileName(file)[prefix.Length..^".tmp".Length];
+            if (int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && !Directory.Exists($"/proc/{id}"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
 
     private static void CheckDestination(string destination)
     {
