@@ -8,18 +8,9 @@ namespace Fleet.Agent.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SecretFilesTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("fleet-agent-secrets-").FullName;
-    private readonly SecretFiles _secrets;
+    private readonly ScratchNode _node = new("fleet-agent-secrets-");
 
-    public SecretFilesTests()
-    {
-        Directory.CreateDirectory(Path.Combine(_root, "etc"));
-        File.WriteAllText(Path.Combine(_root, "etc", "passwd"), "root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n");
-        File.WriteAllText(Path.Combine(_root, "etc", "group"), "root:x:0:\nnogroup:x:65534:\n");
-        _secrets = new SecretFiles(new AgentFiles(new AgentPaths(_root)));
-    }
-
-    private string Destination => Path.Combine(_root, "run", "keys", "db");
+    private string Destination => _node.Destination;
 
     [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_written_secret_has_its_content_owner_mode_and_the_salted_digest_and_no_temporary_file_is_left()
@@ -30,7 +21,7 @@ public sealed class SecretFilesTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead, File.GetUnixFileMode(Destination));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("salt" + "s3cret"))), written.Digest);
         Assert.Equal(new SecretStatus(true) { Owner = "nobody", Group = "nogroup", Mode = "0440", Digest = written.Digest, PendingOwner = false },
-            await _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
+            await _node.Secrets.StatusAsync(Destination, "salt", CancellationToken.None));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(Destination)!));
     }
 
@@ -42,12 +33,12 @@ public sealed class SecretFilesTests : IDisposable
         var written = await WriteAsync("x", "web", "web", "0400", allowPending: true);
 
         Assert.True(written.PendingOwner);
-        Assert.Equal("web", (await _secrets.StatusAsync(Destination, "", CancellationToken.None)).Owner);
-        File.AppendAllText(Path.Combine(_root, "etc", "passwd"), "web:x:4242:4242::/:/bin/false\n");
-        File.AppendAllText(Path.Combine(_root, "etc", "group"), "web:x:4242:\n");
-        Assert.Equal([$"gave {Destination} to web:web"], new PendingOwners(new AgentPaths(_root)).Apply());
+        Assert.Equal("web", (await _node.Secrets.StatusAsync(Destination, "", CancellationToken.None)).Owner);
+        File.AppendAllText(Path.Combine(_node.Root, "etc", "passwd"), "web:x:4242:4242::/:/bin/false\n");
+        File.AppendAllText(Path.Combine(_node.Root, "etc", "group"), "web:x:4242:\n");
+        Assert.Equal([$"gave {Destination} to web:web"], new PendingOwners(new AgentPaths(_node.Root)).Apply());
         Assert.Equal(new SecretStatus(true) { Owner = "web", Group = "web", Mode = "0400", Digest = written.Digest, PendingOwner = false },
-            await _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
+            await _node.Secrets.StatusAsync(Destination, "salt", CancellationToken.None));
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
@@ -55,9 +46,9 @@ public sealed class SecretFilesTests : IDisposable
     {
         await WriteAsync("x", "root", "root", "0400");
 
-        _secrets.Remove(Destination);
+        _node.Secrets.Remove(Destination);
 
-        Assert.False((await _secrets.StatusAsync(Destination, "salt", CancellationToken.None)).Exists);
+        Assert.False((await _node.Secrets.StatusAsync(Destination, "salt", CancellationToken.None)).Exists);
     }
 
     [Theory(Timeout = TestTimeouts.Local)]
@@ -90,7 +81,7 @@ public sealed class SecretFilesTests : IDisposable
     {
         Directory.CreateDirectory(Destination);
 
-        var e = await Assert.ThrowsAsync<UsageException>(() => _secrets.StatusAsync(Destination, "salt", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<UsageException>(() => _node.Secrets.StatusAsync(Destination, "salt", CancellationToken.None));
 
         Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
     }
@@ -101,17 +92,17 @@ public sealed class SecretFilesTests : IDisposable
         await Task.Yield();
         Directory.CreateDirectory(Destination);
 
-        var e = Assert.Throws<UsageException>(() => _secrets.Remove(Destination));
+        var e = Assert.Throws<UsageException>(() => _node.Secrets.Remove(Destination));
 
         Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Destination));
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _node.Dispose();
 
     private async Task<SecretStatus> WriteAsync(string content, string owner, string group, string mode, bool allowPending = false)
     {
         using var input = new MemoryStream(SecretUploadTests.Frame(Encoding.UTF8.GetBytes(content)));
-        return await _secrets.WriteAsync(Destination, owner, group, mode, "salt", allowPending, input, CancellationToken.None);
+        return await _node.Secrets.WriteAsync(Destination, owner, group, mode, "salt", allowPending, input, CancellationToken.None);
     }
 }

@@ -15,18 +15,9 @@ namespace Fleet.Agent.Tests;
 public sealed class SecretUploadTests : IDisposable
 {
     private const string Old = "old-secret";
-    private readonly string _root = Directory.CreateTempSubdirectory("fleet-agent-upload-").FullName;
-    private readonly SecretFiles _secrets;
+    private readonly ScratchNode _node = new("fleet-agent-upload-");
 
-    public SecretUploadTests()
-    {
-        Directory.CreateDirectory(Path.Combine(_root, "etc"));
-        File.WriteAllText(Path.Combine(_root, "etc", "passwd"), "root:x:0:0::/root:/bin/sh\n");
-        File.WriteAllText(Path.Combine(_root, "etc", "group"), "root:x:0:\n");
-        _secrets = new SecretFiles(new AgentFiles(new AgentPaths(_root)));
-    }
-
-    private string Destination => Path.Combine(_root, "run", "keys", "db");
+    private string Destination => _node.Destination;
 
     /// <summary>The documented frame: "fleet-secret 1 LENGTH\n", the content, "sha256 HEX\n", end of stream.</summary>
     public static byte[] Frame(byte[] content, long? length = null, byte[]? digestOf = null, string extra = "")
@@ -118,7 +109,7 @@ public sealed class SecretUploadTests : IDisposable
         Assert.Equal([Destination], Directory.GetFiles(directory));
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _node.Dispose();
 
     private void AssertOldSecretKept(Exception e)
     {
@@ -136,6 +127,6 @@ public sealed class SecretUploadTests : IDisposable
     private async Task<SecretStatus> WriteAsync(byte[] input)
     {
         using var stream = new MemoryStream(input);
-        return await _secrets.WriteAsync(Destination, "root", "root", "0400", "salt", false, stream, CancellationToken.None);
+        return await _node.Secrets.WriteAsync(Destination, "root", "root", "0400", "salt", false, stream, CancellationToken.None);
     }
 }
