@@ -55,7 +55,7 @@ public sealed class AgentFiles
     public static void WriteText(string path, string text) =>
         Replace(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
 
-    /// <summary>Temp file, fsync, rename; a failure on the way deletes the temp file and leaves <paramref name="path"/> as it was.</summary>
+    /// <summary>Temp file, fsync, rename, fsync of the directory; a failure on the way deletes the temp file and leaves <paramref name="path"/> as it was.</summary>
     private static void Replace(string path, Action<Stream> write)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -69,6 +69,7 @@ public sealed class AgentFiles
             }
 
             File.Move(temporary, path, overwrite: true);
+            DirectoryFlush.Flush(Path.GetDirectoryName(path)!);
         }
         finally
         {

@@ -77,6 +77,7 @@ public sealed class SecretFiles
             }
 
             File.Move(temporary, destination, overwrite: true);
+            DirectoryFlush.Flush(directory);
         }
         catch (SecretUploadException e)
         {
@@ -147,6 +148,7 @@ public sealed class SecretFiles
         }
 
         File.Delete(destination);
+        DirectoryFlush.Flush(Path.GetDirectoryName(destination)!);
         return true;
     }
 
