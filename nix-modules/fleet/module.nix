@@ -117,18 +117,20 @@ in
     providers = mkOption {
       description = ''
         Out-of-process providers by name; a resource of type `<name>.<kind>` is handled by the
-        provider `<name>`. Built-in providers (nixos, secret, hook, ...) need no entry here.
+        provider `<name>`. Built-in providers (nixos, secret, hook, ...) need no entry here, and
+        an entry without `command` only sets a built-in provider's `timeout`.
       '';
       default = { };
       type = types.attrsOf (types.submodule {
         options.command = mkOption {
-          type = types.listOf (types.either types.str types.path);
-          description = "argv starting the provider, e.g. [ \"python3\" ./providers/file.py ].";
+          type = types.nullOr (types.listOf (types.either types.str types.path));
+          default = null;
+          description = "argv starting the provider, e.g. [ \"python3\" ./providers/file.py ]; null (the default) for a built-in provider, found beside fleet or on PATH as fleet-provider-<name>.";
         };
         options.timeout = mkOption {
-          type = types.int;
-          default = 300;
-          description = "Seconds one call to the provider may take before it is considered hung; `initialize`, which includes the provider's start, gets at least 120.";
+          type = types.ints.positive;
+          default = 600;
+          description = "Seconds one call to the provider may go without the provider saying anything about it (a `log` or `progress` naming its resource) before fleet cancels that call alone; `initialize`, which includes the provider's start, gets at least 120.";
         };
       });
     };
@@ -153,7 +155,7 @@ in
     resourceGraph = {
       version = 1;
       fleet = config.meta.name;
-      providers = mapAttrs (_: p: { command = map toString p.command; inherit (p) timeout; }) config.providers;
+      providers = mapAttrs (_: p: { inherit (p) timeout; } // lib.optionalAttrs (p.command != null) { command = map toString p.command; }) config.providers;
       resources =
         mapAttrs' nodeResource config.nodeConfigurations
         // nodeOwnedResources

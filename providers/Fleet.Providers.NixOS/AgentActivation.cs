@@ -31,6 +31,10 @@ public sealed class AgentActivation
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(call);
+        // Health checks, a dropped session followed over new connections and the confirmation
+        // window can each be quiet for minutes: beats keep the call alive (the agent's lines and
+        // stages, when there are some, do it without them).
+        await using var heartbeat = call.KeepAlive();
         var id = NewId();
         var started = await ActivateAsync(inputs, system, agent, id, call, cancellationToken).ConfigureAwait(false);
         if (started.AwaitingConfirmation)

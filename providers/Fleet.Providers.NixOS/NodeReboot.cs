@@ -32,6 +32,8 @@ public sealed class NodeReboot
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(call);
+        // Waiting for the node to come back prints nothing for minutes: beats keep the call alive.
+        await using var heartbeat = call.KeepAlive();
         var before = await ProbeAsync(target, cancellationToken).ConfigureAwait(false);
         await call.ProgressAsync("rebooting", null, cancellationToken).ConfigureAwait(false);
         await call.LogAsync("info", $"rebooting {target.Host} to boot {system}", cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Fleet.Protocol;
@@ -5,7 +6,15 @@ namespace Fleet.Protocol;
 /// <summary>The call a handler is serving: its resource, and the way to send `log` and `progress` for it.</summary>
 public sealed class ProviderCall
 {
+    /// <summary>
+    /// How long <see cref="KeepAlive"/> lets the call go without a notification: far below the
+    /// engine's default timeout (10 minutes of silence), and a bounded rate on the display.
+    /// </summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+
     private readonly JsonRpcLineWriter _writer;
+    private long _lastSent = Stopwatch.GetTimestamp();
+    private volatile ProgressParams? _lastProgress;
 
     internal ProviderCall(JsonRpcLineWriter writer, string resource, CredentialsParams? credentials = null)
     {
@@ -19,13 +28,41 @@ public sealed class ProviderCall
     /// <summary>What the engine sent in `$/credentials` before this call (nothing when it sent none).</summary>
     public CredentialsParams Credentials { get; }
 
-    public Task LogAsync(string level, string text, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(
+    /// <summary>How long since this call last sent a `log` or `progress` (or began).</summary>
+    public TimeSpan Silence => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSent));
+
+    public Task LogAsync(string level, string text, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _lastSent, Stopwatch.GetTimestamp());
+        return _writer.WriteAsync(
             JsonRpcMessage.Notification(ProtocolMethods.Log, JsonSerializer.SerializeToElement(new LogParams(level, Resource, text), ProtocolJsonContext.Default.LogParams)),
             cancellationToken);
+    }
 
-    public Task ProgressAsync(string stage, double? fraction, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(
-            JsonRpcMessage.Notification(ProtocolMethods.Progress, JsonSerializer.SerializeToElement(new ProgressParams(Resource, stage, fraction), ProtocolJsonContext.Default.ProgressParams)),
+    public Task ProgressAsync(string stage, double? fraction, CancellationToken cancellationToken)
+    {
+        var progress = new ProgressParams(Resource, stage, fraction);
+        _lastProgress = progress;
+        return SendProgressAsync(progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Until disposed, repeats the call's last `progress` (stage "working" when it sent none)
+    /// whenever the call has been silent for <see cref="HeartbeatInterval"/> (or
+    /// <paramref name="interval"/>): for a step that works without printing, such as waiting out a
+    /// node's confirmation window or its health checks, so the engine does not take it for hung.
+    /// A call that prints often sends no heartbeat at all.
+    /// </summary>
+    public ProviderHeartbeat KeepAlive(TimeSpan? interval = null) => new(this, interval ?? HeartbeatInterval);
+
+    internal Task BeatAsync(CancellationToken cancellationToken) =>
+        SendProgressAsync(_lastProgress ?? new ProgressParams(Resource, "working"), cancellationToken);
+
+    private Task SendProgressAsync(ProgressParams progress, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _lastSent, Stopwatch.GetTimestamp());
+        return _writer.WriteAsync(
+            JsonRpcMessage.Notification(ProtocolMethods.Progress, JsonSerializer.SerializeToElement(progress, ProtocolJsonContext.Default.ProgressParams)),
             cancellationToken);
+    }
 }

@@ -23,7 +23,7 @@ public sealed class FailureIsolationTests : IDisposable
 
     [Theory(Timeout = TestTimeouts.Local)]
     [InlineData("crash", "crashed")]
-    [InlineData("hang", "did not answer")]
+    [InlineData("hang", "said nothing about `bad` for 10s")]
     [InlineData("malformed", "malformed")]
     [InlineData("wrong-id", "id")]
     public async Task A_misbehaving_provider_fails_only_its_resources(string mode, string expected)

@@ -109,6 +109,19 @@ public sealed class ModuleSystemTests
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_provider_timeout_needs_no_command_and_defaults_to_ten_minutes_of_silence()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("provider-timeouts.nix"));
+
+        var nixos = graph.Providers["nixos"];
+        Assert.Empty(nixos.Command);
+        Assert.Equal(TimeSpan.FromSeconds(1800), nixos.Timeout);
+        Assert.Equal(new[] { "python3", "/srv/provider.py" }, graph.Providers["local"].Command);
+        Assert.Equal(TimeSpan.FromSeconds(30), graph.Providers["local"].Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), graph.Providers["quiet"].Timeout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_reference_to_a_missing_resource_is_rejected_naming_both()
     {
         var error = await Assert.ThrowsAsync<ResourceGraphException>(

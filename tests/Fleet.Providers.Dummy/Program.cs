@@ -2,7 +2,7 @@ using Fleet.Protocol;
 using Fleet.Providers.Dummy;
 
 // A provider for tests, built on the host library. argv[0] (or FLEET_DUMMY_MODE) picks how it
-// behaves on `create`: well-behaved, crash, hang, malformed, wrong-id, slow. argv[1] names the
+// behaves on `create`: well-behaved, crash, hang, malformed, wrong-id, slow, patient. argv[1] names the
 // provider (default `dummy`; its type is `<name>.thing`). With FLEET_DUMMY_STATE_DIR set, things
 // are kept as files there, so they survive the provider's restart between runs.
 var mode = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("FLEET_DUMMY_MODE") ?? "well-behaved";

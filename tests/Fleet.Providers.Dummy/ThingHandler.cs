@@ -13,6 +13,11 @@ namespace Fleet.Providers.Dummy;
 /// deletes of those things, which stay. In `slow` mode, FLEET_DUMMY_HOLD_FILE holds each create
 /// after the first FLEET_DUMMY_UNHELD_CREATES (default 0) until that file exists or the call is
 /// cancelled (a state the test releases); without it, each create takes FLEET_DUMMY_DELAY_MS.
+/// In `patient` mode the thing's `value` says how its create behaves, so one process serves
+/// calls of every kind at once: `silent:FILE` says nothing until cancelled, then writes FILE;
+/// `chatty:FILE` logs `still working (N)` every 100 ms until FILE exists; `beating:FILE` says
+/// nothing but the heartbeat of <see cref="ProviderCall.KeepAlive"/> (every 100 ms) until FILE
+/// exists; `malformed` writes a line that is not JSON; anything else answers at once.
 /// </summary>
 internal sealed class ThingHandler : ResourceHandler
 {
@@ -79,6 +84,9 @@ internal sealed class ThingHandler : ResourceHandler
             case "slow":
                 await SlowAsync(cancellationToken).ConfigureAwait(false);
                 break;
+            case "patient":
+                await PatientAsync(request, call, cancellationToken).ConfigureAwait(false);
+                break;
             default:
                 break;
         }
@@ -138,6 +146,53 @@ internal sealed class ThingHandler : ResourceHandler
         while (!File.Exists(hold))
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task PatientAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        var value = request.Inputs.GetProperty("value").GetString() ?? "";
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var (behaviour, file) = colon < 0 ? (value, "") : (value[..colon], value[(colon + 1)..]);
+        switch (behaviour)
+        {
+            case "silent":
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    await File.WriteAllTextAsync(file, "cancelled\n", CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+
+                break;
+            case "chatty":
+                for (var n = 1; !File.Exists(file); n++)
+                {
+                    await call.LogAsync("info", $"still working ({n})", cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case "beating":
+                await call.ProgressAsync("waiting", null, cancellationToken).ConfigureAwait(false);
+                await using (call.KeepAlive(TimeSpan.FromMilliseconds(100)))
+                {
+                    while (!File.Exists(file))
+                    {
+                        await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                break;
+            case "malformed":
+                await WriteRawAsync("this is not json {").ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                break;
         }
     }
 

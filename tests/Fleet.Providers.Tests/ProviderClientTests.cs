@@ -42,7 +42,7 @@ public sealed class ProviderClientTests
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => client.CreateAsync(Thing("notes"), CancellationToken.None));
 
-        Assert.Contains("provider `dummy-hang` did not answer within 2s while creating `notes`", error.Message, StringComparison.Ordinal);
+        Assert.Contains("provider `dummy-hang` said nothing about `notes` for 2s while creating it", error.Message, StringComparison.Ordinal);
         await AssertOtherProviderWorksAsync();
     }
 

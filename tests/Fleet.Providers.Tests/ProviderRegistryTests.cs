@@ -28,6 +28,46 @@ public sealed class ProviderRegistryTests
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_built_in_declared_with_only_a_timeout_is_found_and_gets_that_timeout()
+    {
+        var declared = new Dictionary<string, ProviderDeclaration> { ["dummy"] = new("dummy", [], TimeSpan.FromSeconds(1800)) };
+        await using var registry = new ProviderRegistry(declared, new ProcessRunner(), AppContext.BaseDirectory);
+
+        var client = await registry.GetAsync("dummy", CancellationToken.None);
+
+        Assert.Equal("dummy", client.Info.Name);
+        // The built-in's own command: its apphost beside fleet, or its dll run with dotnet.
+        Assert.StartsWith(Path.Combine(AppContext.BaseDirectory, "fleet-provider-dummy"), client.Declaration.Command[^1], StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1800), client.Declaration.Timeout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task An_undeclared_built_in_gets_the_default_timeout()
+    {
+        await using var registry = new ProviderRegistry(new Dictionary<string, ProviderDeclaration>(), new ProcessRunner(), AppContext.BaseDirectory);
+
+        var declaration = registry.Resolve("dummy");
+
+        Assert.Equal(ProviderDeclaration.DefaultTimeout, declaration.Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(10), declaration.Timeout);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_provider_declared_without_a_command_that_is_not_built_in_is_an_error_naming_it()
+    {
+        var declared = new Dictionary<string, ProviderDeclaration> { ["ghost"] = new("ghost", [], TimeSpan.FromSeconds(60)) };
+        await using var registry = new ProviderRegistry(declared, new ProcessRunner(), builtInDirectory: "/nonexistent");
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => registry.GetAsync("ghost", CancellationToken.None));
+
+        Assert.Equal("ghost", error.Provider);
+        Assert.Equal(
+            "provider `ghost` is declared without a `command` (`providers.ghost`), and it is not a built-in provider "
+            + "(there is no fleet-provider-ghost beside fleet or on PATH): give `providers.ghost.command`, the argv that starts it",
+            error.Message);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task The_schema_of_a_type_comes_from_its_provider()
     {
         var declared = new Dictionary<string, ProviderDeclaration> { ["local"] = TestProviders.Python() };

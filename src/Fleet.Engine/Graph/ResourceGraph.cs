@@ -38,11 +38,12 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
         {
             foreach (var p in declared.EnumerateObject())
             {
-                var timeout = p.Value.TryGetProperty("timeout", out var t) ? t.GetInt32() : 300;
+                // No command: the built-in provider of that name, with the declared timeout.
+                var timeout = p.Value.TryGetProperty("timeout", out var t) ? TimeSpan.FromSeconds(t.GetInt32()) : ProviderDeclaration.DefaultTimeout;
                 providers[p.Name] = new ProviderDeclaration(
                     p.Name,
-                    [.. p.Value.GetProperty("command").EnumerateArray().Select(a => a.GetString()!)],
-                    TimeSpan.FromSeconds(timeout));
+                    p.Value.TryGetProperty("command", out var command) ? [.. command.EnumerateArray().Select(a => a.GetString()!)] : [],
+                    timeout);
             }
         }
 

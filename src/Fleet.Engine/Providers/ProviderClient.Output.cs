@@ -6,7 +6,10 @@ namespace Fleet.Engine.Providers;
 
 /// <summary>
 /// What the provider says: answers and notifications on stdout, free text on stderr, and the
-/// faults (crash, malformed JSON, an unknown id) that make it unusable.
+/// faults (crash, malformed JSON, an unknown id) that make it unusable. A `log` or `progress`
+/// restarts the silence clock of the calls about the resource it names (one naming no resource:
+/// the calls about no resource, `initialize` and `shutdown`); stderr lines name no call and
+/// restart none.
 /// </summary>
 public sealed partial class ProviderClient
 {
@@ -76,9 +79,11 @@ public sealed partial class ProviderClient
             switch (message.Method)
             {
                 case ProtocolMethods.Log when message.Params?.Deserialize(ProtocolJsonContext.Default.LogParams) is { } log:
+                    Heard(log.Resource);
                     Log?.Invoke(log);
                     break;
                 case ProtocolMethods.Progress when message.Params?.Deserialize(ProtocolJsonContext.Default.ProgressParams) is { } progress:
+                    Heard(progress.Resource);
                     Progress?.Invoke(progress);
                     break;
                 default:

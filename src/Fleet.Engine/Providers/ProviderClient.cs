@@ -11,10 +11,13 @@ namespace Fleet.Engine.Providers;
 
 /// <summary>
 /// The engine's side of one running provider process. Requests are multiplexed by id over its
-/// stdin/stdout; `log` and `progress` notifications and stderr lines become events. When the
-/// provider crashes, hangs past its timeout, speaks malformed JSON or answers an id nobody asked,
-/// the calls in flight (and any later call) fail with a <see cref="ProviderException"/> naming the
-/// provider and resource, and nothing else in the engine is affected.
+/// stdin/stdout; `log` and `progress` notifications and stderr lines become events. A call may go
+/// silent for the declaration's timeout: every `log` or `progress` naming the call's resource
+/// restarts its clock, and a call that stays silent that long is cancelled (`$/cancel`) and
+/// fails alone while the provider's other calls go on. When the provider breaks the protocol
+/// (crashes, speaks malformed JSON, answers an id nobody asked) it is killed, and the calls in
+/// flight (and any later call) fail with a <see cref="ProviderException"/> naming the provider
+/// and resource; nothing else in the engine is affected.
 /// </summary>
 public sealed partial class ProviderClient : IAsyncDisposable
 {
@@ -23,9 +26,9 @@ public sealed partial class ProviderClient : IAsyncDisposable
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The least time `initialize` gets, whatever the per-call timeout: its answer includes the
-    /// provider's start (a runtime loading, an interpreter importing), which a loaded machine makes
-    /// slow, while the per-call timeout is meant for the provider's work on a resource.
+    /// The least time `initialize` may stay silent, whatever the declared timeout: its answer
+    /// includes the provider's start (a runtime loading, an interpreter importing), which a loaded
+    /// machine makes slow, while the declared timeout is meant for the provider's work on a resource.
     /// </summary>
     public static readonly TimeSpan InitializeTimeout = TimeSpan.FromMinutes(2);
 
@@ -62,6 +65,9 @@ public sealed partial class ProviderClient : IAsyncDisposable
 
     /// <summary>The provider's answer to `initialize`: name, version and resource types.</summary>
     public InitializeResult Info { get; private set; } = new("", "", 0, []);
+
+    /// <summary>The provider's process id: one process serves every call of this client.</summary>
+    public int ProcessId => _process.Id;
 
     /// <summary>Why the provider can no longer be used, or null while it is healthy.</summary>
     public string? Fault => _fault;
@@ -217,7 +223,7 @@ public sealed partial class ProviderClient : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfUnusable(method, resource, closing);
         var id = Interlocked.Increment(ref _nextId);
-        var call = new PendingCall(method, resource, new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var call = new PendingCall(method, resource);
         _pending[id] = call;
         try
         {
@@ -231,20 +237,20 @@ public sealed partial class ProviderClient : IAsyncDisposable
                 // The process is gone; the stdout loop reports how it ended and fails this call.
             }
 
-            JsonRpcMessage response;
+            JsonRpcMessage? response;
             var timeout = CallTimeout(method, _declaration.Timeout);
             try
             {
-                response = await call.Completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                MarkFaulted($"did not answer within {Describe(timeout)}");
-                response = await call.Completion.Task.ConfigureAwait(false);
+                response = await AnswerUnlessSilentAsync(call, timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 response = await CancelAsync(id, call, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (response is null)
+            {
+                throw await AbandonSilentAsync(id, call, timeout).ConfigureAwait(false);
             }
 
             return Interpret(call, response, resultType);
@@ -252,6 +258,76 @@ public sealed partial class ProviderClient : IAsyncDisposable
         finally
         {
             _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// The call's answer, or null once the call has been silent for <paramref name="timeout"/>:
+    /// the clock restarts whenever a notification about the call's resource arrives.
+    /// </summary>
+    private static async Task<JsonRpcMessage?> AnswerUnlessSilentAsync(PendingCall call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return await call.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            var left = timeout - call.Silence;
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await call.Completion.Task.WaitAsync(left, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Heard from meanwhile, or not: the loop looks at the clock again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives up on a call that stayed silent: `$/cancel` tells the provider to stop its work, a late
+    /// answer is ignored, and the provider stays in use for its other calls (a silent call is slow,
+    /// not proof of a broken provider).
+    /// </summary>
+    private async Task<ProviderException> AbandonSilentAsync(long id, PendingCall call, TimeSpan timeout)
+    {
+        // Abandoned before the call leaves _pending, so its late answer is never an unknown id.
+        _abandoned[id] = true;
+        try
+        {
+            await _writer.WriteAsync(
+                JsonRpcMessage.Notification(ProtocolMethods.Cancel, JsonSerializer.SerializeToElement(new CancelParams(id), ProtocolJsonContext.Default.CancelParams)),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+
+        var about = call.Resource is null ? "" : $" about `{call.Resource}`";
+        var target = call.Resource is null ? Verb(call.Method) : $"{Verb(call.Method)} it";
+        return new ProviderException(
+            Name,
+            call.Resource,
+            $"provider `{Name}` said nothing{about} for {Describe(timeout)} while {target}, so fleet cancelled that call; "
+            + $"its other calls go on. If this work is slow and quiet, raise `providers.{Name}.timeout` (the seconds a call may go without a `log` or `progress` about its resource, now {timeout.TotalSeconds:0}).");
+    }
+
+    /// <summary>Restarts the silence clock of every call in flight about <paramref name="resource"/> (null: the calls about no resource).</summary>
+    private void Heard(string? resource)
+    {
+        foreach (var (_, call) in _pending)
+        {
+            if (string.Equals(call.Resource, resource, StringComparison.Ordinal))
+            {
+                call.Heard();
+            }
         }
     }
 
@@ -368,7 +444,7 @@ public sealed partial class ProviderClient : IAsyncDisposable
         _ => $"calling `{method}` on",
     };
 
-    /// <summary>How long a call to <paramref name="method"/> may take: the per-call timeout (none when it is not positive), and at least <see cref="InitializeTimeout"/> for `initialize`.</summary>
+    /// <summary>How long a call to <paramref name="method"/> may stay silent: the declared timeout (none when it is not positive), and at least <see cref="InitializeTimeout"/> for `initialize`.</summary>
     internal static TimeSpan CallTimeout(string method, TimeSpan perCall)
     {
         if (perCall <= TimeSpan.Zero)
@@ -384,5 +460,20 @@ public sealed partial class ProviderClient : IAsyncDisposable
 
     private static string Shorten(string line) => line.Length <= 200 ? line : line[..200] + "…";
 
-    private sealed record PendingCall(string Method, string? Resource, TaskCompletionSource<JsonRpcMessage> Completion);
+    /// <summary>A call in flight: its answer to come, and when the provider last said something about it.</summary>
+    private sealed class PendingCall(string method, string? resource)
+    {
+        private long _lastHeard = Stopwatch.GetTimestamp();
+
+        public string Method { get; } = method;
+
+        public string? Resource { get; } = resource;
+
+        public TaskCompletionSource<JsonRpcMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>How long since the call was sent or last heard of.</summary>
+        public TimeSpan Silence => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastHeard));
+
+        public void Heard() => Volatile.Write(ref _lastHeard, Stopwatch.GetTimestamp());
+    }
 }

@@ -7,13 +7,12 @@ namespace Fleet.Engine.Providers;
 
 /// <summary>
 /// The providers of one run: each is started once, on first use, and kept until the registry is
-/// disposed. A name the fleet does not declare is looked up as a built-in executable
-/// `fleet-provider-NAME` (or `fleet-provider-NAME.dll`, run with dotnet) beside fleet, then on PATH.
+/// disposed. A name the fleet does not declare, or declares without a command (to set its
+/// timeout), is looked up as a built-in executable `fleet-provider-NAME` (or
+/// `fleet-provider-NAME.dll`, run with dotnet) beside fleet, then on PATH.
 /// </summary>
 public sealed class ProviderRegistry : IAsyncDisposable
 {
-    /// <summary>Per-call timeout of built-in providers, which the fleet does not declare.</summary>
-    public static readonly TimeSpan BuiltInTimeout = TimeSpan.FromMinutes(10);
 
     private readonly IReadOnlyDictionary<string, ProviderDeclaration> _declared;
     private readonly ProcessRunner _runner;
@@ -67,15 +66,20 @@ public sealed class ProviderRegistry : IAsyncDisposable
     public ProviderDeclaration Resolve(string providerName)
     {
         ArgumentException.ThrowIfNullOrEmpty(providerName);
-        if (_declared.TryGetValue(providerName, out var declared))
+        var declared = _declared.GetValueOrDefault(providerName);
+        if (declared is { Command.IsDefaultOrEmpty: false })
         {
             return declared;
         }
 
+        var timeout = declared?.Timeout ?? ProviderDeclaration.DefaultTimeout;
         var missing = new ProviderException(
             providerName,
             null,
-            $"no provider `{providerName}`: declare it in `providers.{providerName}.command` or install fleet-provider-{providerName}");
+            declared is null
+                ? $"no provider `{providerName}`: declare it in `providers.{providerName}.command` or install fleet-provider-{providerName}"
+                : $"provider `{providerName}` is declared without a `command` (`providers.{providerName}`), and it is not a built-in provider "
+                    + $"(there is no fleet-provider-{providerName} beside fleet or on PATH): give `providers.{providerName}.command`, the argv that starts it");
         if (!providerName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             throw missing;
@@ -85,19 +89,19 @@ public sealed class ProviderRegistry : IAsyncDisposable
         var beside = Path.Combine(_builtInDirectory, executable);
         if (File.Exists(beside))
         {
-            return new ProviderDeclaration(providerName, [beside], BuiltInTimeout);
+            return new ProviderDeclaration(providerName, [beside], timeout);
         }
 
         if (File.Exists(beside + ".dll"))
         {
-            return new ProviderDeclaration(providerName, ["dotnet", beside + ".dll"], BuiltInTimeout);
+            return new ProviderDeclaration(providerName, ["dotnet", beside + ".dll"], timeout);
         }
 
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, executable))
             .FirstOrDefault(File.Exists);
-        return onPath is not null ? new ProviderDeclaration(providerName, [onPath], BuiltInTimeout) : throw missing;
+        return onPath is not null ? new ProviderDeclaration(providerName, [onPath], timeout) : throw missing;
     }
 
     public async ValueTask DisposeAsync()
