@@ -53,9 +53,28 @@ internal static class PlanJson
 
     public static Plan Read(string path)
     {
+        byte[] json;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
+        }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>
+    /// A plan file's bytes as a plan; <paramref name="path"/> only names the file in messages. Anything
+    /// that is not a plan this fleet wrote is a <see cref="FleetException"/> (tests/Fleet.Fuzz fuzzes this).
+    /// </summary>
+    public static Plan Parse(ReadOnlyMemory<byte> json, string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             if (root.GetProperty("formatVersion").GetInt32() != Plan.FormatVersion)
             {
@@ -81,7 +100,7 @@ internal static class PlanJson
                 changes,
                 waitsFor);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or IOException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
         }
