@@ -31,11 +31,31 @@ if (FuzzTargets.Find(args[0]) is not { } target)
 
 if (args.Length == 1)
 {
+    // afl-fuzz sees a crash, not which exception: script/fuzz has each one written down too
+    // (FLEET_FUZZ_EXCEPTIONS), so a finding that does not come again when run alone (a race) is
+    // still named.
+    var exceptions = Environment.GetEnvironmentVariable("FLEET_FUZZ_EXCEPTIONS");
+    if (exceptions is { Length: > 0 })
+    {
+        // A child that dies says why, when it can: an exception on another thread, or an exit.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            File.AppendAllText(exceptions, $"--- the fuzzing process {Environment.ProcessId} died of an exception on another thread\n{e.ExceptionObject}\n");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            File.AppendAllText(exceptions, $"--- the fuzzing process {Environment.ProcessId} exits (code {Environment.ExitCode})\n{Environment.StackTrace}\n");
+    }
+
     Fuzzer.OutOfProcess.Run(stream =>
     {
         using var input = new MemoryStream();
         stream.CopyTo(input);
-        target.Run(input.ToArray());
+        try
+        {
+            target.Run(input.ToArray());
+        }
+        catch (Exception e) when (exceptions is { Length: > 0 } && Note(exceptions, input.ToArray(), e))
+        {
+            throw;
+        }
     });
     return 0;
 }
@@ -57,3 +77,9 @@ foreach (var file in args.Skip(1))
 }
 
 return findings == 0 ? 0 : 1;
+
+static bool Note(string path, byte[] input, Exception e)
+{
+    File.AppendAllText(path, $"--- input sha256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input))}\n{e}\n");
+    return false;
+}

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Fleet.Engine;
 using Fleet.Engine.Errors;
@@ -10,7 +11,9 @@ namespace Fleet.Fuzz.Targets;
 /// against schemas/resource-graph.schema.json, then <see cref="ResourceGraph.Parse"/> and the DAG
 /// (<see cref="ResourceDag.Build(ResourceGraph)"/>, its order). Clean rejection: <see cref="JsonException"/>
 /// from the JSON reader (nix printed no JSON), <see cref="ResourceGraphException"/> from the rest.
-/// A graph that passed the schema must parse, or be rejected with a ResourceGraphException.
+/// A graph that passed the schema must parse, or be rejected with a ResourceGraphException. The
+/// input is decoded as nix's output is (<see cref="Fleet.Processes.ProcessRunner"/> reads it as
+/// UTF-8 text, invalid bytes replaced), so no invalid UTF-8 reaches the parser here either.
 /// </summary>
 public sealed class ResourceGraphTarget : FuzzTarget
 {
@@ -25,7 +28,7 @@ public sealed class ResourceGraphTarget : FuzzTarget
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(input);
+            document = JsonDocument.Parse(Encoding.UTF8.GetString(input));
         }
         catch (JsonException)
         {
