@@ -61,6 +61,12 @@ public sealed record AgentArguments(
 
     public string Require(string name) => Get(name) ?? throw new UsageException($"--{name} is required");
 
+    /// <summary>
+    /// The longest time an option may give: what a timer takes (CancelAfter, PeriodicTimer: just
+    /// under 2^32 ms) and more than anyone waits for; anything longer is a usage error, not a crash.
+    /// </summary>
+    public const double MaxSeconds = 4_000_000;
+
     public double GetSeconds(string name, double fallback)
     {
         var text = Get(name);
@@ -69,9 +75,9 @@ public sealed record AgentArguments(
             return fallback;
         }
 
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= MaxSeconds
             ? seconds
-            : throw new UsageException($"--{name} wants a number of seconds, not '{text}'");
+            : throw new UsageException($"--{name} wants a number of seconds from 0 to {MaxSeconds.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
     }
 
     /// <summary>Fails on options the command does not know, so a typo is not silently ignored.</summary>

@@ -34,6 +34,9 @@ public static class AgentCli
 
     private static readonly HashSet<string> s_flags = ["json", "no-magic-rollback", "no-rollback-on-health-failure", "allow-pending-owner"];
 
+    /// <summary>The options that take no value (for <see cref="AgentArguments.Parse"/>).</summary>
+    public static IReadOnlySet<string> FlagNames => s_flags;
+
     public static async Task<int> RunAsync(string[] args, AgentPaths? paths = null)
     {
         ArgumentNullException.ThrowIfNull(args);

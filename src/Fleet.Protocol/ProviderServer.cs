@@ -79,10 +79,11 @@ public sealed class ProviderServer
                         && message.Params is { } p
                         && p.ValueKind == JsonValueKind.Object
                         && p.TryGetProperty("id", out var id)
+                        && id.ValueKind == JsonValueKind.Number
                         && id.TryGetInt64(out var cancelled)
                         && _inFlight.TryGetValue(cancelled, out var source))
                     {
-                        await source.CancelAsync().ConfigureAwait(false);
+                        await CancelAsync(source).ConfigureAwait(false);
                     }
 
                     continue;
@@ -111,13 +112,25 @@ public sealed class ProviderServer
         {
             foreach (var source in _inFlight.Values)
             {
-                await source.CancelAsync().ConfigureAwait(false);
+                await CancelAsync(source).ConfigureAwait(false);
             }
 
             await Task.WhenAll(calls.Keys).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         return 0;
+    }
+
+    /// <summary>Cancels a call that may have just ended: its source is then disposed, and there is nothing left to cancel.</summary>
+    private static async Task CancelAsync(CancellationTokenSource source)
+    {
+        try
+        {
+            await source.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private async Task AnswerAsync(JsonRpcMessage request, JsonRpcLineWriter writer, CancellationToken stopping)

@@ -34,10 +34,11 @@ public sealed record ActivationRequest(
             throw new UsageException($"--goal must be one of {string.Join(", ", Goals)}, not '{goal}'");
         }
 
-        var system = arguments.Require("system");
+        var given = arguments.Require("system");
+        var system = given.TrimEnd('/');
         if (!Path.IsPathRooted(system))
         {
-            throw new UsageException($"--system wants an absolute store path, not '{system}'");
+            throw new UsageException($"--system wants an absolute store path, not '{given}'");
         }
 
         var id = arguments.Get("id") ?? NewId();
@@ -48,7 +49,7 @@ public sealed record ActivationRequest(
 
         return new ActivationRequest(
             id,
-            system.TrimEnd('/'),
+            system,
             goal,
             arguments.Get("health-checks"),
             TimeSpan.FromSeconds(arguments.GetSeconds("confirm-timeout", 60)),

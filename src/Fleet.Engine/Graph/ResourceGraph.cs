@@ -39,7 +39,7 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
             foreach (var p in declared.EnumerateObject())
             {
                 // No command: the built-in provider of that name, with the declared timeout.
-                var timeout = p.Value.TryGetProperty("timeout", out var t) ? TimeSpan.FromSeconds(t.GetInt32()) : ProviderDeclaration.DefaultTimeout;
+                var timeout = p.Value.TryGetProperty("timeout", out var t) ? TimeSpan.FromSeconds(Timeout(p.Name, t)) : ProviderDeclaration.DefaultTimeout;
                 providers[p.Name] = new ProviderDeclaration(
                     p.Name,
                     p.Value.TryGetProperty("command", out var command) ? [.. command.EnumerateArray().Select(a => a.GetString()!)] : [],
@@ -51,6 +51,18 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
         graph.CheckReferences();
         return graph;
     }
+
+    /// <summary>
+    /// A provider's timeout in seconds: the schema allows any integer from 1 (also one written 1.0),
+    /// a TimeSpan and a timer take at most about 49 days.
+    /// </summary>
+    private static int Timeout(string provider, JsonElement value) =>
+        value.TryGetDouble(out var seconds) && seconds == Math.Floor(seconds) && seconds is >= 1 and <= MaxProviderTimeout
+            ? (int)seconds
+            : throw new ResourceGraphException([$"provider {provider}: timeout: wants whole seconds from 1 to {MaxProviderTimeout}, not {value.GetRawText()}"]);
+
+    /// <summary>The longest provider timeout, in seconds (30 days).</summary>
+    public const int MaxProviderTimeout = 30 * 24 * 3600;
 
     /// <summary>
     /// The graph with one input of every nixos.system resource set to a value (a command-line

@@ -53,9 +53,28 @@ internal static class PlanJson
 
     public static Plan Read(string path)
     {
+        byte[] json;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
+        }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>
+    /// A plan file's bytes as a plan; <paramref name="path"/> only names the file in messages. Anything
+    /// that is not a plan this fleet wrote is a <see cref="FleetException"/> (tests/Fleet.Fuzz fuzzes this).
+    /// </summary>
+    public static Plan Parse(ReadOnlyMemory<byte> json, string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             if (root.GetProperty("formatVersion").GetInt32() != Plan.FormatVersion)
             {
@@ -63,25 +82,25 @@ internal static class PlanJson
             }
 
             var changes = root.GetProperty("changes").EnumerateArray().Select(c => new PlannedChange(
-                c.GetProperty("id").GetString()!,
-                c.GetProperty("type").GetString()!,
+                Text(c, "id"),
+                Text(c, "type"),
                 c.GetProperty("node").ValueKind == JsonValueKind.String ? c.GetProperty("node").GetString() : null,
-                Enum.Parse<PlanAction>(c.GetProperty("action").GetString()!, ignoreCase: true),
+                Action(Text(c, "action")),
                 Strings(c.GetProperty("changedFields")),
                 Strings(c.GetProperty("unknownOutputs")),
                 Optional(c, "priorInputs"),
                 Optional(c, "desiredInputs"),
                 c.GetProperty("reason").ValueKind == JsonValueKind.String ? c.GetProperty("reason").GetString() : null)).ToImmutableArray();
             var waitsFor = root.GetProperty("changes").EnumerateArray().ToImmutableSortedDictionary(
-                c => c.GetProperty("id").GetString()!, c => Strings(c.GetProperty("after")), StringComparer.Ordinal);
+                c => Text(c, "id"), c => Strings(c.GetProperty("after")), StringComparer.Ordinal);
             return new Plan(
-                root.GetProperty("fleet").GetString()!,
+                Text(root, "fleet"),
                 root.GetProperty("stateSerial").GetInt64(),
-                root.GetProperty("graphDigest").GetString()!,
+                Text(root, "graphDigest"),
                 changes,
                 waitsFor);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or IOException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
         {
             throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
         }
@@ -89,7 +108,17 @@ internal static class PlanJson
 
     public static string Name(PlanAction action) => action.ToString().ToLowerInvariant();
 
-    private static ImmutableArray<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+    private static ImmutableArray<string> Strings(JsonElement array) =>
+        [.. array.EnumerateArray().Select(e => e.GetString() ?? throw new InvalidOperationException("a list of names holds a null"))];
+
+    /// <summary>A field that must be a string (GetString alone lets a JSON null through as a null string).</summary>
+    private static string Text(JsonElement parent, string name) =>
+        parent.GetProperty(name).GetString() ?? throw new InvalidOperationException($"\"{name}\" is null");
+
+    /// <summary>An action by its name only (Enum.Parse also takes numbers, such as an undefined "5").</summary>
+    private static PlanAction Action(string name) =>
+        Enum.GetValues<PlanAction>().Where(a => string.Equals(Name(a), name, StringComparison.OrdinalIgnoreCase)).Select(a => (PlanAction?)a).FirstOrDefault()
+            ?? throw new InvalidOperationException($"no action \"{name}\"");
 
     private static JsonElement? Optional(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.Clone() : null;
