@@ -295,8 +295,9 @@ public sealed partial class StateStore : IAsyncDisposable
 
         if (problems is not ["ok"])
         {
+            var said = string.Join("; ", problems.SelectMany(p => p.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Take(5));
             throw new StateException(
-                $"the fleet state {path} is damaged; SQLite's quick_check says: {string.Join("; ", problems)}. " +
+                $"the fleet state {path} is damaged; SQLite's quick_check says: {said}. " +
                 "fleet will not read or write it; restore it from a backup.");
         }
     }

@@ -118,41 +118,69 @@ public sealed class MistakeTests : IDisposable
     }
 
     [Theory(Timeout = TestTimeouts.Local)]
-    [InlineData("state", "list")]
-    [InlineData("plan")]
-    [InlineData("apply", "--plain")]
-    public async Task A_truncated_state_database_stops_every_verb_that_reads_it(params string[] verb)
+    [InlineData(Damage.Truncated, "state", "list")]
+    [InlineData(Damage.TruncatedWithoutTrustedSize, "state", "list")]
+    [InlineData(Damage.TruncatedWithoutTrustedSize, "plan")]
+    [InlineData(Damage.TruncatedWithoutTrustedSize, "apply", "--plain")]
+    [InlineData(Damage.Overwritten, "state", "list")]
+    [InlineData(Damage.Overwritten, "plan")]
+    [InlineData(Damage.Overwritten, "apply", "--plain")]
+    public async Task A_damaged_state_database_stops_every_verb_that_reads_it(Damage damage, params string[] verb)
     {
         WriteThings();
-        await TruncatedStateAsync();
+        await DamagedStateAsync(damage);
 
         var result = await _ws.RunAsync(verb);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"the fleet state {_ws.StatePath} is damaged", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("r0001", result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_ws.Dir, "dummy-things", "a.json")));
     }
 
-    /// <summary>A state of a few thousand rows, closed, then cut to half its length.</summary>
-    private async Task TruncatedStateAsync()
+    public enum Damage
+    {
+        /// <summary>Cut to half its length.</summary>
+        Truncated,
+
+        /// <summary>Cut to half, with the header's page count not vouched for (its version-valid-for number differs from the change counter, as after a writer that does not keep it): SQLite then takes the file's length as the size.</summary>
+        TruncatedWithoutTrustedSize,
+
+        /// <summary>Two pages in the middle overwritten with zeros.</summary>
+        Overwritten,
+    }
+
+    /// <summary>
+    /// A state whose first pages hold 20 resources and whose later pages hold a run's 3000
+    /// events, then damaged there: the resources are still readable, the database is not whole.
+    /// </summary>
+    private async Task DamagedStateAsync(Damage damage)
     {
         await (await StateStore.OpenAsync(_ws.StatePath, CancellationToken.None)).DisposeAsync();
         await using (var connection = new SqliteConnection($"Data Source={_ws.StatePath};Pooling=False"))
         {
             await connection.OpenAsync();
             await using var transaction = connection.BeginTransaction();
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("$text", new string('v', 500));
+            var i = command.Parameters.Add("$i", SqliteType.Integer);
+            command.CommandText = """
                 INSERT INTO resources (id, type, provider, node, inputs, outputs, status, created_at, updated_at)
-                VALUES ($id, 'dummy.thing', 'dummy', NULL, $json, $json, 'ready', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                VALUES (printf('r%04d', $i), 'dummy.thing', 'dummy', NULL, json_object('value', $text), '{}', 'ready', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
                 """;
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            insert.Parameters.AddWithValue("$json", $$"""{"name":"x","value":"{{new string('v', 500)}}"}""");
-            for (var i = 0; i < 2000; i++)
+            for (var n = 0; n < 20; n++)
             {
-                id.Value = $"r{i:D4}";
-                await insert.ExecuteNonQueryAsync();
+                i.Value = n;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            command.CommandText = "INSERT INTO runs (id, kind, arguments, started_at, holder) VALUES (1, 'apply', '', '2026-01-01T00:00:00Z', 'test') ON CONFLICT DO NOTHING; " +
+                "INSERT INTO events (run_id, seq, at, resource_id, kind, message) VALUES (1, $i, '2026-01-01T00:00:00Z', NULL, 'log', $text);";
+            for (var n = 0; n < 3000; n++)
+            {
+                i.Value = n;
+                await command.ExecuteNonQueryAsync();
             }
 
             await transaction.CommitAsync();
@@ -160,7 +188,19 @@ public sealed class MistakeTests : IDisposable
 
         await using (var file = new FileStream(_ws.StatePath, FileMode.Open, FileAccess.ReadWrite))
         {
+            if (damage == Damage.Overwritten)
+            {
+                file.Position = file.Length / 2 / 4096 * 4096;
+                await file.WriteAsync(new byte[8192]);
+                return;
+            }
+
             file.SetLength(file.Length / 2);
+            if (damage == Damage.TruncatedWithoutTrustedSize)
+            {
+                file.Position = 92;
+                await file.WriteAsync(new byte[] { 0, 0, 0x30, 0x39 });
+            }
         }
     }
 }
