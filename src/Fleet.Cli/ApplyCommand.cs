@@ -83,10 +83,10 @@ internal static class ApplyCommand
             parse, cancellationToken, partial is null ? overrides : graph => partial.Graph(overrides(graph)), credentials).ConfigureAwait(false);
 
         // Mistakes stop here, before the state is created or locked: a tampered or foreign saved
-        // plan, a selection that selects nothing.
+        // plan, a selection that selects nothing, an unknown resource type.
         var saved = partial is null ? LoadSaved(parse, session) : null;
         var scope = saved?.Scope ?? (partial is null ? SelectionOptions.Scope(parse) : new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]));
-        await session.CheckSelectionAsync(scope, cancellationToken).ConfigureAwait(false);
+        await session.CheckAsync(scope, cancellationToken).ConfigureAwait(false);
         await session.CreateStateIfMissingAsync(parse, cancellationToken).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
         if (stateLock.RecoveredFrom is { } stale)
@@ -172,7 +172,7 @@ internal static class ApplyCommand
             (parse.GetValue(Reboot), "--reboot"),
         }.Where(o => o.Item1).Select(o => o.Item2).ToList();
         return given.Count > 0
-            ? throw new FleetException($"{string.Join(", ", given)} cannot be combined with the saved plan {file}: a saved plan is applied as it was made; give them to `fleet plan -o {file}` instead")
+            ? throw new FleetException($"{string.Join(", ", given)} cannot be combined with the saved plan {file}: a saved plan is applied as it was made, with the selection it was made with; apply without a plan file to use them")
             : SavedPlan.Read(file, session.State);
     }
 

@@ -47,12 +47,9 @@ internal sealed class FleetSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Refuses a selection that selects nothing it names, before any lock or run.</summary>
-    public async Task CheckSelectionAsync(PlanScope scope, CancellationToken cancellationToken)
-    {
-        var stored = await State.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
-        scope.Check(Graph, stored.Values.Select(s => s.Node));
-    }
+    /// <summary>Refuses a selection that selects nothing and an unknown resource type, before the state is created or locked.</summary>
+    public Task CheckAsync(PlanScope scope, CancellationToken cancellationToken) =>
+        new Planner(State, Providers).CheckAsync(Graph, scope, cancellationToken);
 
     /// <summary>Replaces an empty stand-in by a state on disk, created now (apply, plan -o).</summary>
     public async Task CreateStateIfMissingAsync(ParseResult parse, CancellationToken cancellationToken)

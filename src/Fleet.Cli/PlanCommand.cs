@@ -21,7 +21,7 @@ internal static class PlanCommand
         {
             await using var session = await FleetSession.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
             var scope = SelectionOptions.Scope(parse);
-            await session.CheckSelectionAsync(scope, cancellationToken).ConfigureAwait(false);
+            await session.CheckAsync(scope, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(Out) is not null)
             {
                 // A saved plan is signed with the state's key, so saving one needs a state.

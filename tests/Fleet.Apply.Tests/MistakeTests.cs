@@ -115,6 +115,7 @@ public sealed class MistakeTests : IDisposable
         Assert.Contains("resource `nowhere` has type `bogus.thing`", apply.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("No changes", apply.StandardOutput, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_ws.Dir, "dummy-things", "a.json")));
+        Assert.False(File.Exists(_ws.StatePath));
     }
 
     [Theory(Timeout = TestTimeouts.Local)]

@@ -38,9 +38,7 @@ public sealed class Planner
         var dag = ResourceDag.Build(graph);
         var serial = await _state.GetSerialAsync(cancellationToken).ConfigureAwait(false);
         var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
-        scope.Check(graph, stored.Values.Select(s => s.Node));
-        var inScope = scope.Select(graph, dag);
-        await RequireKnownTypesAsync(inScope.Select(id => graph.Resources[id]), cancellationToken).ConfigureAwait(false);
+        var inScope = await CheckAsync(graph, scope, stored, dag, cancellationToken).ConfigureAwait(false);
         var gone = stored.Values.Where(s => !graph.Resources.ContainsKey(s.Id) && scope.CoversDeleted(s.Id, s.Node, graph)).ToList();
         var recorded = stored.ToDictionary(kv => kv.Key, kv => kv.Value.Dependencies, StringComparer.Ordinal);
         ChangeOrder.RejectCycles(gone.Select(g => g.Id), recorded);
@@ -95,6 +93,28 @@ public sealed class Planner
             Failures = errors.ToImmutableSortedDictionary(StringComparer.Ordinal),
             Skipped = skipped,
         };
+    }
+
+    /// <summary>
+    /// Refuses mistakes before anything is planned (exit 2): a selection that selects nothing
+    /// (<see cref="PlanScope.Check"/>) and a resource in scope whose type no provider serves.
+    /// Starts the providers of the resources in scope, as planning would.
+    /// </summary>
+    public async Task CheckAsync(ResourceGraph graph, PlanScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(scope);
+        var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
+        await CheckAsync(graph, scope, stored, ResourceDag.Build(graph), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImmutableHashSet<string>> CheckAsync(
+        ResourceGraph graph, PlanScope scope, ImmutableSortedDictionary<string, ResourceState> stored, ResourceDag dag, CancellationToken cancellationToken)
+    {
+        scope.Check(graph, stored.Values.Select(s => s.Node));
+        var inScope = scope.Select(graph, dag);
+        await RequireKnownTypesAsync(inScope.Select(id => graph.Resources[id]), cancellationToken).ConfigureAwait(false);
+        return inScope;
     }
 
     /// <summary>
