@@ -36,7 +36,15 @@ internal static class PlanCommand
                 .PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(Out) is { } file)
             {
-                await File.WriteAllBytesAsync(file, SavedPlan.Serialize(plan, session.State), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await File.WriteAllBytesAsync(file, SavedPlan.Serialize(plan, session.State), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new Engine.Errors.FleetException($"cannot save the plan to {file}: {e.Message}", e);
+                }
+
                 await Console.Error.WriteLineAsync($"saved the plan to {file}; apply it with `fleet apply {file}`").ConfigureAwait(false);
             }
 
