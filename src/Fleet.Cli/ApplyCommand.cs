@@ -9,8 +9,9 @@ using Spectre.Console;
 namespace Fleet.Cli;
 
 /// <summary>
-/// `fleet apply [PLAN]`: plans (or loads a saved plan, refused if the fleet or the state moved
-/// on since) and makes it so, under the state lock, with live progress.
+/// `fleet apply [PLAN]`: plans (or loads a saved plan, refused if it was edited, made against
+/// another state, or planning it again now gives another plan) and makes it so, under the state
+/// lock, with live progress.
 /// Exit codes: 0 all applied, 1 some failed, 2 usage or configuration error, 130 interrupted.
 /// </summary>
 internal static class ApplyCommand
@@ -80,6 +81,13 @@ internal static class ApplyCommand
         var overrides = Overrides(parse);
         await using var session = await FleetSession.OpenAsync(
             parse, cancellationToken, partial is null ? overrides : graph => partial.Graph(overrides(graph)), credentials).ConfigureAwait(false);
+
+        // Mistakes stop here, before the state is created or locked: a tampered or foreign saved
+        // plan, a selection that selects nothing, an unknown resource type.
+        var saved = partial is null ? LoadSaved(parse, session) : null;
+        var scope = saved?.Scope ?? (partial is null ? SelectionOptions.Scope(parse) : new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]));
+        await session.CheckAsync(scope, cancellationToken).ConfigureAwait(false);
+        await session.CreateStateIfMissingAsync(parse, cancellationToken).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
         if (stateLock.RecoveredFrom is { } stale)
         {
@@ -87,9 +95,8 @@ internal static class ApplyCommand
         }
 
         var plan = partial is null
-            ? await PlanOrLoadAsync(parse, session, cancellationToken).ConfigureAwait(false)
-            : partial.Plan(await new Planner(session.State, session.Providers)
-                .PlanAsync(session.Graph, new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]), cancellationToken).ConfigureAwait(false));
+            ? await PlanOrCheckAsync(parse, session, saved, cancellationToken).ConfigureAwait(false)
+            : partial.Plan(await new Planner(session.State, session.Providers).PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false));
         if (!json)
         {
             Console.Write(PlanPrinter.Render(plan));
@@ -148,24 +155,66 @@ internal static class ApplyCommand
         return graph;
     };
 
-    private static async Task<Plan> PlanOrLoadAsync(ParseResult parse, FleetSession session, CancellationToken cancellationToken)
+    /// <summary>The saved plan named on the command line, checked against the state's key; null without one.</summary>
+    private static Plan? LoadSaved(ParseResult parse, FleetSession session)
     {
         if (parse.GetValue(PlanFile) is not { } file)
+        {
+            return null;
+        }
+
+        var given = new[]
+        {
+            (parse.GetValue(FleetOptions.On) is not null, "--on"),
+            (parse.GetValue(SelectionOptions.Target) is { Length: > 0 }, "--target"),
+            (parse.GetValue(SelectionOptions.NoRefresh), "--no-refresh"),
+            (parse.GetValue(Goal) is not null, "--goal"),
+            (parse.GetValue(Reboot), "--reboot"),
+        }.Where(o => o.Item1).Select(o => o.Item2).ToList();
+        return given.Count > 0
+            ? throw new FleetException($"{string.Join(", ", given)} cannot be combined with the saved plan {file}: a saved plan is applied as it was made, with the selection it was made with; apply without a plan file to use them")
+            : SavedPlan.Read(file, session.State);
+    }
+
+    /// <summary>
+    /// Plans now; with a saved plan, plans its scope again and refuses unless the fresh plan is
+    /// the same, change by change, and the configuration and state are those it was made from.
+    /// </summary>
+    private static async Task<Plan> PlanOrCheckAsync(ParseResult parse, FleetSession session, Plan? saved, CancellationToken cancellationToken)
+    {
+        if (saved is null)
         {
             return await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
                 .PlanAsync(session.Graph, SelectionOptions.Scope(parse), cancellationToken).ConfigureAwait(false);
         }
 
-        var saved = Plan.ReadFrom(file);
-        if (saved.GraphDigest != Planner.Digest(session.Graph))
+        var file = parse.GetValue(PlanFile);
+        var fresh = await new Planner(session.State, session.Providers) { Refresh = saved.Refreshed }
+            .PlanAsync(session.Graph, saved.Scope, cancellationToken).ConfigureAwait(false);
+        var differences = SavedPlan.Differences(saved, fresh);
+        var stale = new List<string>();
+        if (saved.GraphDigest != fresh.GraphDigest)
         {
-            throw new FleetException($"the plan in {file} is stale: the fleet's configuration changed since it was made; run `fleet plan` again");
+            stale.Add("the fleet's configuration changed since it was made");
         }
 
-        var serial = await session.State.GetSerialAsync(cancellationToken).ConfigureAwait(false);
-        return serial == saved.StateSerial
-            ? saved
-            : throw new FleetException($"the plan in {file} is stale: the state changed since it was made (serial {saved.StateSerial}, now {serial}); run `fleet plan` again");
+        if (saved.StateSerial != fresh.StateSerial)
+        {
+            stale.Add($"the state changed since it was made (serial {saved.StateSerial}, now {fresh.StateSerial})");
+        }
+
+        if (stale.Count == 0 && differences.IsEmpty)
+        {
+            return fresh;
+        }
+
+        if (stale.Count == 0)
+        {
+            stale.Add("what the providers find changed since it was made");
+        }
+
+        var detail = differences.IsEmpty ? "" : "; planned again now, these resources differ from the plan:\n" + string.Join('\n', differences.Select(d => "  - " + d));
+        throw new FleetException($"the plan in {file} is stale: {string.Join("; ", stale)}{detail}\nNothing was applied; run `fleet plan -o {file}` again and review it.");
     }
 
     private static IRunObserver Observer(ParseResult parse, bool json, Plan plan)

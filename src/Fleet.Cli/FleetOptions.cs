@@ -62,6 +62,10 @@ internal static class FleetOptions
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, ".fleet", "state.db");
     }
 
+    /// <summary>Whether the state is at its default place (.fleet/ beside the fleet file, which fleet may create), not one given by --state or FLEET_STATE.</summary>
+    public static bool IsDefaultStatePath(ParseResult parse) =>
+        parse.GetValue(State) is null && Environment.GetEnvironmentVariable("FLEET_STATE") is not { Length: > 0 };
+
     /// <summary>
     /// The fleet's known_hosts (FLEET_KNOWN_HOSTS, else known_hosts beside the state database),
     /// exported so every SSH connection of this process and its providers checks host keys against it.

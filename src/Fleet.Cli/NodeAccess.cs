@@ -21,26 +21,27 @@ internal static class NodeAccess
     public static async Task<IReadOnlyList<NodeHandle>> SelectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var graph = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
-        var selected = NodeSelector.Parse(parse.GetValue(FleetOptions.On)).SelectNodes(graph).ToList();
+        var selector = NodeSelector.Parse(parse.GetValue(FleetOptions.On));
+        selector.RequireMatches(graph);
+        var selected = selector.SelectNodes(graph).ToList();
         if (selected.Count == 0)
         {
-            throw new Engine.Errors.FleetException($"no node matches --on {parse.GetValue(FleetOptions.On)}");
+            throw new Engine.Errors.FleetException($"fleet {graph.Fleet} has no nodes");
         }
 
-        var statePath = FleetOptions.StatePath(parse);
-        var stored = File.Exists(statePath)
-            ? await LoadAsync(statePath, cancellationToken).ConfigureAwait(false)
-            : new Dictionary<string, ResourceState>();
+        IReadOnlyDictionary<string, ResourceState> stored = new Dictionary<string, ResourceState>();
+        if (await StateAccess.OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false) is { } state)
+        {
+            await using (state.ConfigureAwait(false))
+            {
+                stored = await state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return [.. selected.Select(n => new NodeHandle(
             n.Node!,
             SystemInputs.Parse(n.Inputs).Target,
             stored.TryGetValue(n.Id, out var s) ? Fleet.Protocol.JsonFields.String(s.Outputs, "agentPath") : null))];
-    }
-
-    private static async Task<IReadOnlyDictionary<string, ResourceState>> LoadAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var state = await StateStore.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-        return await state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a function for every node at once, at most `parallel` at a time.</summary>

@@ -19,7 +19,9 @@ internal static class NodesCommand
         {
             var graph = await FleetOptions.Evaluator(parse)
                 .EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
-            var nodes = NodeSelector.Parse(parse.GetValue(FleetOptions.On)).SelectNodes(graph).ToList();
+            var selector = NodeSelector.Parse(parse.GetValue(FleetOptions.On));
+            selector.RequireMatches(graph);
+            var nodes = selector.SelectNodes(graph).ToList();
             if (parse.GetValue(FleetOptions.Json))
             {
                 var rows = nodes.Select(n => new NodeRow(

@@ -3,7 +3,10 @@ using Fleet.Engine.Planning;
 
 namespace Fleet.Cli;
 
-/// <summary>`fleet plan`: what apply would change, as text, as JSON, or saved to a file.</summary>
+/// <summary>
+/// `fleet plan`: what apply would change, as text, as JSON, or saved to a file (with a MAC, see
+/// <see cref="SavedPlan"/>). Plan never creates a state, except to sign a saved plan.
+/// </summary>
 internal static class PlanCommand
 {
     public static Option<string?> Out { get; } = new("--out", "-o") { Description = "Save the plan to FILE for `fleet apply FILE`" };
@@ -17,12 +20,31 @@ internal static class PlanCommand
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
             await using var session = await FleetSession.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            var scope = SelectionOptions.Scope(parse);
+            await session.CheckAsync(scope, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(Out) is not null)
+            {
+                // A saved plan is signed with the state's key, so saving one needs a state.
+                await session.CreateStateIfMissingAsync(parse, cancellationToken).ConfigureAwait(false);
+            }
+            else if (session.State.IsEphemeral)
+            {
+                await Console.Error.WriteLineAsync($"no state at {session.State.Path} yet: planning as if nothing was deployed (plan creates no state)").ConfigureAwait(false);
+            }
+
             var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
-                .PlanAsync(session.Graph, SelectionOptions.Scope(parse), cancellationToken).ConfigureAwait(false);
+                .PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(Out) is { } file)
             {
-                await using var stream = File.Create(file);
-                plan.WriteTo(stream);
+                try
+                {
+                    await File.WriteAllBytesAsync(file, SavedPlan.Serialize(plan, session.State), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new Engine.Errors.FleetException($"cannot save the plan to {file}: {e.Message}", e);
+                }
+
                 await Console.Error.WriteLineAsync($"saved the plan to {file}; apply it with `fleet apply {file}`").ConfigureAwait(false);
             }
 

@@ -196,12 +196,9 @@ internal static class StateCommand
         return command;
     }
 
-    /// <summary>The state, or null when there is none yet: reading verbs must not create one.</summary>
-    private static async Task<StateStore?> OpenExistingAsync(ParseResult parse, CancellationToken cancellationToken)
-    {
-        var path = FleetOptions.StatePath(parse);
-        return File.Exists(path) ? await StateStore.OpenAsync(path, cancellationToken).ConfigureAwait(false) : null;
-    }
+    /// <summary>The state, or null when there is none yet: these verbs must not create one.</summary>
+    private static Task<StateStore?> OpenExistingAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        StateAccess.OpenExistingAsync(parse, cancellationToken);
 
     private static void ReportRecovered(StateLock held)
     {

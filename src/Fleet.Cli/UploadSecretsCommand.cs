@@ -30,7 +30,9 @@ internal static class UploadSecretsCommand
 
     private static ResourceGraph Secrets(ResourceGraph graph, ParseResult parse)
     {
-        var nodes = NodeSelector.Parse(parse.GetValue(FleetOptions.On)).SelectNodes(graph).Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+        var selector = NodeSelector.Parse(parse.GetValue(FleetOptions.On));
+        selector.RequireMatches(graph);
+        var nodes = selector.SelectNodes(graph).Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
         var secrets = graph.Resources.Values
             .Where(r => r.Type == "secret.file" && r.Node is not null && nodes.Contains(r.Node))
             .ToImmutableSortedDictionary(r => r.Id, r => r with { DependsOn = [] }, StringComparer.Ordinal);

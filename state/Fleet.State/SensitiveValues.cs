@@ -8,7 +8,8 @@ namespace Fleet.State;
 /// Keeps sensitive values out of the state: they are replaced by a keyed hash
 /// (HMAC-SHA256 with a random key kept in <c>&lt;db&gt;.key</c>, mode 0600), so a plan can
 /// tell whether a desired value changed without the state ever holding the value. The key
-/// makes the hash useless for guessing short secrets from a copied database alone.
+/// makes the hash useless for guessing short secrets from a copied database alone. The same
+/// key, through keys derived from it for one purpose each, authenticates saved plans.
 /// </summary>
 public sealed class SensitiveValues
 {
@@ -46,6 +47,26 @@ public sealed class SensitiveValues
             throw new StateException($"the state key file {keyPath} is damaged ({e.Message}); without it, stored sensitive values cannot be compared", e);
         }
     }
+
+    /// <summary>A key that lives in memory only, for an empty stand-in state nothing is kept in.</summary>
+    public static SensitiveValues CreateEphemeral() => new(RandomNumberGenerator.GetBytes(KeyBytes));
+
+    /// <summary>
+    /// A public name of this key (16 hex digits, a keyed hash of a fixed label): tells one state's
+    /// saved plans from another's without revealing anything about the key.
+    /// </summary>
+    public string KeyId => Convert.ToHexStringLower(DeriveKey("key-id"))[..16];
+
+    /// <summary>HMAC-SHA256 of <paramref name="content"/> under the key derived for <paramref name="purpose"/>.</summary>
+    public byte[] Authenticate(string purpose, ReadOnlySpan<byte> content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return HMACSHA256.HashData(DeriveKey(purpose), content);
+    }
+
+    /// <summary>True when <paramref name="mac"/> is <see cref="Authenticate"/> of the content (compared in fixed time).</summary>
+    public bool IsAuthentic(string purpose, ReadOnlySpan<byte> content, ReadOnlySpan<byte> mac) =>
+        CryptographicOperations.FixedTimeEquals(Authenticate(purpose, content), mac);
 
     /// <summary>"hmac-sha256:&lt;hex&gt;" of a value given as canonical JSON.</summary>
     public string Hash(string valueAsCanonicalJson)
@@ -119,6 +140,9 @@ public sealed class SensitiveValues
         hash = marker.GetString()!;
         return hash.StartsWith(Prefix, StringComparison.Ordinal);
     }
+
+    // One key per purpose, so a MAC made for one use never passes for another's.
+    private byte[] DeriveKey(string purpose) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("fleet/" + purpose));
 
     private static async Task CreateKeyAsync(string keyPath, CancellationToken cancellationToken)
     {

@@ -35,13 +35,27 @@ public sealed partial class StateStore : IAsyncDisposable
     public SensitiveValues Sensitive { get; }
 
     /// <summary>Opens the state at <paramref name="path"/>, creating directory, database and key if missing, and migrates it.</summary>
-    public static async Task<StateStore> OpenAsync(string path, CancellationToken cancellationToken)
+    public static Task<StateStore> OpenAsync(string path, CancellationToken cancellationToken) =>
+        OpenAsync(path, StateCreation.FileAndDirectory, cancellationToken);
+
+    /// <summary>
+    /// Opens the state at <paramref name="path"/>, creating only what <paramref name="creation"/>
+    /// allows (<see cref="StateNotFoundException"/> otherwise), checks an existing database with
+    /// SQLite's quick_check (a damaged one is refused with what SQLite found), and migrates it.
+    /// </summary>
+    public static async Task<StateStore> OpenAsync(string path, StateCreation creation, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(path)!;
+        var isNew = !File.Exists(path);
         if (!Directory.Exists(directory))
         {
+            if (creation != StateCreation.FileAndDirectory)
+            {
+                throw new StateNotFoundException(path, directoryMissing: true);
+            }
+
             if (OperatingSystem.IsWindows())
             {
                 Directory.CreateDirectory(directory);
@@ -51,13 +65,16 @@ public sealed partial class StateStore : IAsyncDisposable
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
         }
+        else if (isNew && creation == StateCreation.None)
+        {
+            throw new StateNotFoundException(path, directoryMissing: false);
+        }
 
-        var isNew = !File.Exists(path);
         var sensitive = await SensitiveValues.OpenAsync(path + ".key", cancellationToken).ConfigureAwait(false);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = isNew ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString());
@@ -74,13 +91,22 @@ public sealed partial class StateStore : IAsyncDisposable
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "PRAGMA foreign_keys = ON;", cancellationToken).ConfigureAwait(false);
+            if (!isNew)
+            {
+                await CheckIntegrityAsync(connection, path, cancellationToken).ConfigureAwait(false);
+            }
+
             await MigrateAsync(connection, path, cancellationToken).ConfigureAwait(false);
-            return new StateStore(path, connection, sensitive);
+            return new StateStore(path, connection, sensitive) { Created = isNew };
         }
         catch (SqliteException e)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new StateException($"cannot open the fleet state {path}: {e.Message}", e);
+            throw new StateException(
+                e.SqliteErrorCode is 11 or 26 // SQLITE_CORRUPT, SQLITE_NOTADB
+                    ? $"the fleet state {path} is damaged; SQLite says: {e.Message} fleet will not read or write it; restore it from a backup."
+                    : $"cannot open the fleet state {path}: {e.Message}",
+                e);
         }
         catch
         {
@@ -88,6 +114,35 @@ public sealed partial class StateStore : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// An empty state that lives in memory only, for reading verbs when there is no state yet:
+    /// it behaves like a fresh database (serial 0, no resources) and leaves nothing on disk.
+    /// <paramref name="path"/> is where the real one would be, for messages.
+    /// </summary>
+    public static async Task<StateStore> OpenEmptyAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA foreign_keys = ON;", cancellationToken).ConfigureAwait(false);
+            await MigrateAsync(connection, path, cancellationToken).ConfigureAwait(false);
+            return new StateStore(System.IO.Path.GetFullPath(path), connection, SensitiveValues.CreateEphemeral()) { IsEphemeral = true };
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>This open created the database (it did not exist before).</summary>
+    public bool Created { get; private init; }
+
+    /// <summary>An in-memory stand-in for a state that does not exist (<see cref="OpenEmptyAsync"/>).</summary>
+    public bool IsEphemeral { get; private init; }
 
     // ---- resources ----
 
@@ -219,6 +274,33 @@ public sealed partial class StateStore : IAsyncDisposable
 
     private const string SelectResource =
         "SELECT id, type, provider, node, inputs, outputs, status, created_at, updated_at, last_run_id, dependencies FROM resources";
+
+    /// <summary>
+    /// PRAGMA quick_check: reads every page of every b-tree (O(size), without checking index
+    /// contents against the table), so a truncated or overwritten database is refused on open
+    /// instead of yielding the rows it still has. A WAL left by a killed writer is part of the
+    /// database: SQLite replays it, and the check sees the committed transactions.
+    /// </summary>
+    private static async Task CheckIntegrityAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        await using (var command = new SqliteCommand("PRAGMA quick_check(5);", connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                problems.Add(reader.GetString(0));
+            }
+        }
+
+        if (problems is not ["ok"])
+        {
+            var said = string.Join("; ", problems.SelectMany(p => p.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Take(5));
+            throw new StateException(
+                $"the fleet state {path} is damaged; SQLite's quick_check says: {said}. " +
+                "fleet will not read or write it; restore it from a backup.");
+        }
+    }
 
     private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
     {

@@ -52,4 +52,34 @@ public sealed class CliTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("/nonexistent/fleet.nix", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_selector_term_that_matches_no_node_is_a_usage_error_listing_the_nodes_and_tags()
+    {
+        var result = await FleetAsync("nodes", "-f", Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"), "--on", "web,zzz*");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--on web,zzz*: 'zzz*' matches no node of fleet demo; its nodes are api, web, worker; its tags are @backend", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(result.StandardOutput);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Plan_on_a_selector_that_matches_nothing_stops_with_exit_2_before_planning()
+    {
+        var stateDirectory = Directory.CreateTempSubdirectory("fleet-cli-").FullName;
+        try
+        {
+            var result = await FleetAsync(
+                "plan", "-f", Path.Combine(RepositoryPaths.Example("demo"), "fleet.nix"), "--on", "@nosuchtag", "--state", Path.Combine(stateDirectory, "state.db"));
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("'@nosuchtag' matches no node of fleet demo", result.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("No changes", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(stateDirectory));
+        }
+        finally
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
+    }
 }

@@ -17,8 +17,18 @@ public sealed record Plan(
     ImmutableArray<PlannedChange> Changes,
     ImmutableSortedDictionary<string, ImmutableArray<string>> WaitsFor)
 {
-    /// <summary>2: each change lists what it waits for as `after` (was `dependsOn`, without deletes' order).</summary>
-    public const int FormatVersion = 2;
+    /// <summary>
+    /// 3: the plan records its scope (`--on`, `--target`, `--no-refresh`), so `apply FILE` can
+    /// plan the same slice again and compare; a saved file carries a MAC (<see cref="SavedPlan"/>).
+    /// 2: each change lists what it waits for as `after` (was `dependsOn`, without deletes' order).
+    /// </summary>
+    public const int FormatVersion = 3;
+
+    /// <summary>What the plan covers, as given to the planner.</summary>
+    public PlanScope Scope { get; init; } = PlanScope.Everything;
+
+    /// <summary>Whether providers were asked what is really there (false with `--no-refresh`).</summary>
+    public bool Refreshed { get; init; } = true;
 
     /// <summary>Resources that could not be planned (their provider failed), with the reason.</summary>
     public ImmutableSortedDictionary<string, string> Failures { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
@@ -41,6 +51,4 @@ public sealed record Plan(
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         PlanJson.Write(writer, this);
     }
-
-    public static Plan ReadFrom(string path) => PlanJson.Read(path);
 }

@@ -8,13 +8,20 @@ namespace Fleet.Engine.Planning;
 /// <summary>The plan as JSON: what `fleet plan --json` prints and what `-o FILE` saves.</summary>
 internal static class PlanJson
 {
-    public static void Write(Utf8JsonWriter w, Plan plan)
+    /// <param name="header">Writes the first properties (a saved plan's MAC), before the plan's own.</param>
+    public static void Write(Utf8JsonWriter w, Plan plan, Action<Utf8JsonWriter>? header = null)
     {
         w.WriteStartObject();
+        header?.Invoke(w);
         w.WriteNumber("formatVersion", Plan.FormatVersion);
         w.WriteString("fleet", plan.Fleet);
         w.WriteNumber("stateSerial", plan.StateSerial);
         w.WriteString("graphDigest", plan.GraphDigest);
+        w.WriteStartObject("scope");
+        WriteStrings(w, "on", plan.Scope.On.Terms);
+        WriteStrings(w, "targets", plan.Scope.Targets);
+        w.WriteBoolean("refresh", plan.Refreshed);
+        w.WriteEndObject();
         w.WriteStartObject("summary");
         foreach (var action in Enum.GetValues<PlanAction>())
         {
@@ -51,34 +58,32 @@ internal static class PlanJson
         w.WriteEndObject();
     }
 
-    public static Plan Read(string path)
-    {
-        byte[] json;
-        try
-        {
-            json = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
-        }
-
-        return Parse(json, path);
-    }
-
     /// <summary>
-    /// A plan file's bytes as a plan; <paramref name="path"/> only names the file in messages. Anything
-    /// that is not a plan this fleet wrote is a <see cref="FleetException"/> (tests/Fleet.Fuzz fuzzes this).
+    /// A plan file's bytes as a plan, without the saved-plan MAC check of <see cref="SavedPlan.Read"/>:
+    /// anything that is not a plan this fleet wrote is a <see cref="FleetException"/> (tests/Fleet.Fuzz
+    /// fuzzes this).
     /// </summary>
     public static Plan Parse(ReadOnlyMemory<byte> json, string path)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
+            return Read(document.RootElement, path);
+        }
+        catch (JsonException e)
+        {
+            throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a plan written by <see cref="Write"/>; <paramref name="path"/> names it in errors.</summary>
+    public static Plan Read(JsonElement root, string path)
+    {
+        try
+        {
             if (root.GetProperty("formatVersion").GetInt32() != Plan.FormatVersion)
             {
-                throw new FleetException($"plan file {path} has format version {root.GetProperty("formatVersion")}; this fleet reads {Plan.FormatVersion}");
+                throw new FleetException($"plan file {path} has format version {root.GetProperty("formatVersion")}; this fleet reads {Plan.FormatVersion}: run `fleet plan -o {path}` again");
             }
 
             var changes = root.GetProperty("changes").EnumerateArray().Select(c => new PlannedChange(
@@ -93,14 +98,21 @@ internal static class PlanJson
                 c.GetProperty("reason").ValueKind == JsonValueKind.String ? c.GetProperty("reason").GetString() : null)).ToImmutableArray();
             var waitsFor = root.GetProperty("changes").EnumerateArray().ToImmutableSortedDictionary(
                 c => Text(c, "id"), c => Strings(c.GetProperty("after")), StringComparer.Ordinal);
+            var scope = root.GetProperty("scope");
             return new Plan(
                 Text(root, "fleet"),
                 root.GetProperty("stateSerial").GetInt64(),
                 Text(root, "graphDigest"),
                 changes,
-                waitsFor);
+                waitsFor)
+            {
+                Scope = new PlanScope(new Graph.NodeSelector(Strings(scope.GetProperty("on"))), Strings(scope.GetProperty("targets"))),
+                Refreshed = scope.GetProperty("refresh").GetBoolean(),
+                Failures = root.GetProperty("failures").EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
+                Skipped = Strings(root.GetProperty("skipped")),
+            };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
         {
             throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
         }

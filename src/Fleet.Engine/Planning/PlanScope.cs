@@ -13,6 +13,26 @@ public sealed record PlanScope(NodeSelector On, ImmutableArray<string> Targets)
 
     public bool IsEverything => On.Terms.IsEmpty && Targets.IsEmpty;
 
+    /// <summary>
+    /// Refuses a selection that is a mistake: an `--on` term matching no node (of the graph, or
+    /// gone from it with resources still in <paramref name="storedNodes"/>), a `--target` naming
+    /// no resource, or `--on` and `--target` that together select nothing.
+    /// </summary>
+    public void Check(ResourceGraph graph, IEnumerable<string?> storedNodes)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(storedNodes);
+        var graphNodes = graph.Nodes.Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+        var former = storedNodes.OfType<string>().Where(n => !graphNodes.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+        On.RequireMatches(graph, former);
+        if (!Targets.IsEmpty && Select(graph, ResourceDag.Build(graph)).IsEmpty)
+        {
+            throw new Errors.FleetException(
+                $"--on {string.Join(',', On.Terms)} and --target {string.Join(", ", Targets)} together select no resource of fleet {graph.Fleet}: " +
+                "the targets are not on the selected nodes. Nothing was done.");
+        }
+    }
+
     public ImmutableHashSet<string> Select(ResourceGraph graph, ResourceDag dag)
     {
         ArgumentNullException.ThrowIfNull(graph);

@@ -38,7 +38,7 @@ public sealed class Planner
         var dag = ResourceDag.Build(graph);
         var serial = await _state.GetSerialAsync(cancellationToken).ConfigureAwait(false);
         var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
-        var inScope = scope.Select(graph, dag);
+        var inScope = await CheckAsync(graph, scope, stored, dag, cancellationToken).ConfigureAwait(false);
         var gone = stored.Values.Where(s => !graph.Resources.ContainsKey(s.Id) && scope.CoversDeleted(s.Id, s.Node, graph)).ToList();
         var recorded = stored.ToDictionary(kv => kv.Key, kv => kv.Value.Dependencies, StringComparer.Ordinal);
         ChangeOrder.RejectCycles(gone.Select(g => g.Id), recorded);
@@ -88,9 +88,80 @@ public sealed class Planner
         var order = dag.Order().Where(changes.ContainsKey).Concat(ChangeOrder.Sequence(gone.Select(g => g.Id).Where(changes.ContainsKey), waits));
         return new Plan(graph.Fleet, serial, Digest(graph), [.. order.Select(id => changes[id])], waits)
         {
+            Scope = scope,
+            Refreshed = Refresh,
             Failures = errors.ToImmutableSortedDictionary(StringComparer.Ordinal),
             Skipped = skipped,
         };
+    }
+
+    /// <summary>
+    /// Refuses mistakes before anything is planned (exit 2): a selection that selects nothing
+    /// (<see cref="PlanScope.Check"/>) and a resource in scope whose type no provider serves.
+    /// Starts the providers of the resources in scope, as planning would.
+    /// </summary>
+    public async Task CheckAsync(ResourceGraph graph, PlanScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(scope);
+        var stored = await _state.LoadResourcesAsync(cancellationToken).ConfigureAwait(false);
+        await CheckAsync(graph, scope, stored, ResourceDag.Build(graph), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImmutableHashSet<string>> CheckAsync(
+        ResourceGraph graph, PlanScope scope, ImmutableSortedDictionary<string, ResourceState> stored, ResourceDag dag, CancellationToken cancellationToken)
+    {
+        scope.Check(graph, stored.Values.Select(s => s.Node));
+        var inScope = scope.Select(graph, dag);
+        await RequireKnownTypesAsync(inScope.Select(id => graph.Resources[id]), cancellationToken).ConfigureAwait(false);
+        return inScope;
+    }
+
+    /// <summary>
+    /// A resource whose type no provider serves is a mistake in the configuration, not a failure
+    /// of that resource: refused before anything is planned, naming the resource and its type.
+    /// A provider that cannot start is left to fail its own resources while planning.
+    /// </summary>
+    private async Task RequireKnownTypesAsync(IEnumerable<Resource> resources, CancellationToken cancellationToken)
+    {
+        var byProvider = resources.GroupBy(r => r.Provider, StringComparer.Ordinal).ToList();
+        var problems = new ConcurrentBag<string>();
+        await Task.WhenAll(byProvider.Select(async group =>
+        {
+            ProviderClient client;
+            try
+            {
+                _providers.Resolve(group.Key);
+            }
+            catch (ProviderException e)
+            {
+                foreach (var r in group)
+                {
+                    problems.Add($"resource `{r.Id}` has type `{r.Type}`, which no provider serves: {e.Message}");
+                }
+
+                return;
+            }
+
+            try
+            {
+                client = await _providers.GetAsync(group.Key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Errors.FleetException e) when (e is not Errors.ResourceGraphException)
+            {
+                return;
+            }
+
+            var served = client.Info.ResourceTypes.Select(t => t.Type).ToList();
+            foreach (var r in group.Where(r => client.Schema(r.Type) is null))
+            {
+                problems.Add($"resource `{r.Id}` has type `{r.Type}`, which no provider serves: provider `{group.Key}` has {(served.Count == 0 ? "no resource types" : string.Join(", ", served))}");
+            }
+        })).ConfigureAwait(false);
+        if (!problems.IsEmpty)
+        {
+            throw new Errors.ResourceGraphException([.. problems.Order(StringComparer.Ordinal)]);
+        }
     }
 
     private async Task<PlannedChange> PlanResourceAsync(
