@@ -46,7 +46,7 @@ public sealed class CtrlCActivationTests
         Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
         var before = await fleet.CurrentSystemAsync("a");
         // Ten minutes to confirm: a rollback within this test can only be the one fleet asked for.
-        fleet.Write(file.With("a", "test.version = \"v2\";\ndeployment.confirmTimeout = 600;\n" + FleetFile.HealthCheckHeldUntil(Held)));
+        fleet.Write(file.With("a", "test.version = \"v2\";\ndeployment.rollback.confirmTimeout = lib.mkForce 600;\n" + FleetFile.HealthCheckHeldUntil(Held)));
         await using var terminal = TerminalSession.Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
         await terminal.WaitForLineAsync("[node.a] health-checks");
 
