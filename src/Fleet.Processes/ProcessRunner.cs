@@ -22,7 +22,14 @@ namespace Fleet.Processes;
 /// leader exits, however it ends, whatever is left in its group is killed (SIGKILL), so a crashed
 /// provider leaves no ssh or nix process behind under PID 1; a stop signals the whole group, and
 /// <see cref="KillAllSessions"/> kills every group still alive (fleet's last resort on exit).
-/// Only a descendant that leaves the group itself (a daemon calling setsid) escapes.
+/// Only a descendant that leaves the group itself (a daemon calling setsid, like ssh's
+/// ControlPersist master) escapes. Why setsid(1) and not .NET: Process has no setpgid/setsid
+/// option, and posix_spawn's POSIX_SPAWN_SETSID would mean giving up Process (pipes, exit
+/// tracking); setsid forks only when its caller already leads a group, which a freshly forked
+/// child never does, so the pid .NET tracks is the leader's. The one gap: a signal in the instant
+/// between the fork and setsid() still reaches the child through fleet's group. Without a setsid
+/// on PATH (or in /run/current-system/sw/bin, /usr/bin, /bin) the child starts as before, in
+/// fleet's group, and the log says so.
 /// </para>
 /// </summary>
 public sealed class ProcessRunner
