@@ -50,7 +50,8 @@
             executables = [ "fleet" ];
             makeWrapperArgs = [
               "--set-default" "FLEET_AGENT" "${fleet-agent}/bin/fleet-agent"
-              "--prefix" "PATH" ":" (pkgs.lib.makeBinPath [ pkgs.nix pkgs.openssh pkgs.python3 ])
+              # util-linux: setsid, which starts providers and nix in sessions of their own.
+              "--prefix" "PATH" ":" (pkgs.lib.makeBinPath [ pkgs.nix pkgs.openssh pkgs.python3 pkgs.util-linux ])
             ];
           });
         in

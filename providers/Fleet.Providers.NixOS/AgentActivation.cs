@@ -12,10 +12,16 @@ namespace Fleet.Providers.NixOS;
 /// does not roll a good system back). If the SSH session drops while the node activates (the
 /// activation restarted sshd or cut the network), the activation goes on there: it is found again
 /// by its id through `status` over fresh connections, then confirmed or reported as rolled back.
+/// When the call is cancelled (the deployer's second Ctrl-C) while the node activates, the node is
+/// told over a fresh connection to roll back now (`reject`) instead of waiting for its confirm
+/// timeout.
 /// </summary>
 public sealed class AgentActivation
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a cancelled activation may take to tell its node to roll back (the connection, then the node's answer).</summary>
+    private static readonly TimeSpan s_rejectTimeout = TimeSpan.FromSeconds(45);
     private readonly ProcessRunner _runner;
     private readonly SudoAccess _sudo;
 
@@ -36,14 +42,53 @@ public sealed class AgentActivation
         // stages, when there are some, do it without them).
         await using var heartbeat = call.KeepAlive();
         var id = NewId();
-        var started = await ActivateAsync(inputs, system, agent, id, call, cancellationToken).ConfigureAwait(false);
-        if (started.AwaitingConfirmation)
+        try
         {
-            await call.ProgressAsync("confirming", null, cancellationToken).ConfigureAwait(false);
-            await ConfirmAsync(inputs, system, agent, id, started.Previous, call, cancellationToken).ConfigureAwait(false);
+            var started = await ActivateAsync(inputs, system, agent, id, call, cancellationToken).ConfigureAwait(false);
+            if (started.AwaitingConfirmation)
+            {
+                await call.ProgressAsync("confirming", null, cancellationToken).ConfigureAwait(false);
+                await ConfirmAsync(inputs, system, agent, id, started.Previous, call, cancellationToken).ConfigureAwait(false);
+            }
+
+            return started.Previous;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && inputs.Goal != "dry-activate")
+        {
+            await RejectAsync(inputs, agent, id, call).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The call was cancelled while activation `id` may be under way on the node: `reject` over a
+    /// fresh connection makes the node roll back now (or, not started yet, change nothing). Not
+    /// bound to the cancelled token, but bounded: a node out of reach rolls back by itself at its
+    /// confirm timeout.
+    /// </summary>
+    private async Task RejectAsync(SystemInputs inputs, string agent, string id, ProviderCall call)
+    {
+        using var bound = new CancellationTokenSource(s_rejectTimeout);
+        string said;
+        var ok = false;
+        try
+        {
+            var wait = ((int)(s_rejectTimeout.TotalSeconds - 15)).ToString(CultureInfo.InvariantCulture);
+            var reject = await _runner.RunAsync(_sudo.Agent(inputs.Target, agent, ["reject", "--id", id, "--wait", wait], fresh: true), bound.Token).ConfigureAwait(false);
+            said = ProcessResult.LastLine(reject.StandardError + reject.StandardOutput);
+            ok = reject.ExitCode is 0 or 3;
+        }
+        catch (OperationCanceledException)
+        {
+            said = $"no answer within {s_rejectTimeout.TotalSeconds:0}s";
         }
 
-        return started.Previous;
+        await call.LogAsync(
+            ok ? "warning" : "error",
+            ok ? $"cancelled: told {inputs.Target.Host} to roll back activation {id} now: {said}"
+               : $"cancelled: could not make {inputs.Target.Host} roll back activation {id} now ({said}); " +
+                 (inputs.MagicRollback ? "unless it was confirmed, it rolls back by itself at its confirm timeout" : "its state is unknown"),
+            CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<Started> ActivateAsync(SystemInputs inputs, string system, string agent, string id, ProviderCall call, CancellationToken cancellationToken)

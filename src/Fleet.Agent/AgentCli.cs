@@ -20,6 +20,7 @@ public static class AgentCli
                    [--health-checks FILE|-] [--health-timeout S] [--confirm-timeout S]
                    [--no-magic-rollback] [--no-rollback-on-health-failure] [--profile PATH] [--json]
           confirm [--id ID] [--json]
+          reject --id ID [--wait S (30)] [--json]
           rollback [--profile PATH] [--json]
           status [--json]
           check --health-checks FILE|- [--health-timeout S] [--json]
@@ -101,6 +102,15 @@ public static class AgentCli
             {
                 a.Allow("id", "json");
                 var (record, code, message) = await new Confirmation(files).ConfirmAsync(a.Get("id"), cancellationToken).ConfigureAwait(false);
+                return Report(record, code, message, a.Has("json"));
+            }
+
+            case "reject":
+            {
+                a.Allow("id", "wait", "json");
+                var id = ActivationRequest.CheckId(a.Get("id") ?? throw new UsageException("reject needs --id ID"));
+                var wait = TimeSpan.FromSeconds(a.GetSeconds("wait", 30));
+                var (record, code, message) = await new Rejection(files).RejectAsync(id, wait, cancellationToken).ConfigureAwait(false);
                 return Report(record, code, message, a.Has("json"));
             }
 

@@ -76,7 +76,7 @@ internal static class ApplyCommand
         }
 
         var credentials = parse.GetValue(AskSudoPassword) ? new Fleet.Protocol.CredentialsParams(await SudoPasswordPrompt.AskAsync(cancellationToken).ConfigureAwait(false)) : null;
-        using var interruption = new Interruption();
+        var interruption = Interruption.Current;
         var json = parse.GetValue(FleetOptions.Json);
         var overrides = Overrides(parse);
         await using var session = await FleetSession.OpenAsync(
@@ -128,8 +128,13 @@ internal static class ApplyCommand
             session.Providers.Log += (_, log) => Publish(FleetEvent.Now(FleetEventKind.Log) with { Resource = log.Resource, Level = log.Level, Text = log.Text });
             session.Providers.Progress += (_, p) => Publish(FleetEvent.Now(FleetEventKind.Progress) with { Resource = p.Resource, Stage = p.Stage, Fraction = p.Fraction });
             Publish(FleetEvent.Now(FleetEventKind.RunStarted) with { Text = plan.Summary });
-            report = await new Applier(session.State, session.Providers, Publish) { Parallelism = parallel }
-                .ApplyAsync(plan, session.Graph, runId, interruption.StopStarting, interruption.Abort).ConfigureAwait(false);
+            // From here the first Ctrl-C lets running steps end; the second cancels them.
+            using (interruption.WhileApplying(observer.Say))
+            {
+                report = await new Applier(session.State, session.Providers, Publish) { Parallelism = parallel }
+                    .ApplyAsync(plan, session.Graph, runId, interruption.StopStarting, interruption.Cancelled).ConfigureAwait(false);
+            }
+
             var outcome = interruption.Interrupted ? "interrupted" : report.AllSucceeded ? "succeeded" : "failed";
             Publish(FleetEvent.Now(FleetEventKind.RunFinished) with { Outcome = outcome });
             await session.State.FinishRunAsync(runId, outcome, CancellationToken.None).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Fleet.Engine.Errors;
 using Spectre.Console;
 
@@ -40,14 +41,31 @@ public static class FleetCli
         // `--on @tag` must not be read as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         FleetOptions.ExportKnownHosts(parse);
+        // fleet handles SIGINT/SIGTERM itself (Interruption): state must be written before exit,
+        // and every verb's work is cancelled through the interruption's token.
+        var interruption = Interruption.Current;
+        Interruptible(root, interruption);
         try
         {
-            // fleet handles SIGINT/SIGTERM itself (Interruption): state must be written before exit.
             return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             return ExitInterrupted;
+        }
+    }
+
+    /// <summary>Every verb runs with the interruption's token, and exits 130 once interrupted.</summary>
+    private static void Interruptible(Command command, Interruption interruption)
+    {
+        if (command.Action is AsynchronousCommandLineAction action)
+        {
+            command.Action = new InterruptibleAction(action, interruption);
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            Interruptible(sub, interruption);
         }
     }
 
@@ -61,7 +79,11 @@ public static class FleetCli
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("interrupted");
+            if (!Interruption.Current.Interrupted)
+            {
+                Console.Error.WriteLine("interrupted");
+            }
+
             return ExitInterrupted;
         }
         catch (FleetException e)
@@ -98,5 +120,15 @@ public static class FleetCli
         }
 
         return console;
+    }
+
+    private sealed class InterruptibleAction(AsynchronousCommandLineAction inner, Interruption interruption) : AsynchronousCommandLineAction
+    {
+        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.Cancelled);
+            var code = await inner.InvokeAsync(parseResult, linked.Token).ConfigureAwait(false);
+            return interruption.Interrupted ? ExitInterrupted : code;
+        }
     }
 }

@@ -22,6 +22,13 @@ public sealed record ProcessSpec(string FileName, ImmutableArray<string> Argumen
     /// <summary>How long SIGINT and then SIGTERM are each given before the tree is killed.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Start the child as the leader of a new session and process group (its pid is both ids),
+    /// with no controlling terminal: a terminal's Ctrl-C does not reach it, and a stop signals its
+    /// whole group. See <see cref="ProcessRunner"/> for who gets one.
+    /// </summary>
+    public bool OwnSession { get; init; }
+
     public static ProcessSpec Create(string fileName, params IEnumerable<string> arguments) =>
         new(fileName, [.. arguments]);
 
@@ -34,6 +41,9 @@ public sealed record ProcessSpec(string FileName, ImmutableArray<string> Argumen
     public ProcessSpec WithInput(ReadOnlyMemory<byte> input) => this with { StandardInput = input };
 
     public ProcessSpec WithWorkingDirectory(string directory) => this with { WorkingDirectory = directory };
+
+    /// <summary>This child in a session of its own (<see cref="OwnSession"/>).</summary>
+    public ProcessSpec InOwnSession() => this with { OwnSession = true };
 
     public ProcessSpec WithSecret(string secret) =>
         string.IsNullOrEmpty(secret) ? this : this with { Secrets = Secrets.Add(secret) };

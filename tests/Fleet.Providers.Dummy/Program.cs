@@ -7,5 +7,11 @@ using Fleet.Providers.Dummy;
 // are kept as files there, so they survive the provider's restart between runs.
 var mode = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("FLEET_DUMMY_MODE") ?? "well-behaved";
 var name = args.Length > 1 ? args[1] : "dummy";
+if (Environment.GetEnvironmentVariable("FLEET_DUMMY_PID_FILE") is { Length: > 0 } pidFile)
+{
+    // Where tests find this provider's process (to see that it lives, or kill it).
+    File.WriteAllText(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 var server = new ProviderServer(new ProviderDefinition(name, "1.0.0", [new ThingHandler(mode, name)]));
 return await server.RunAsync(CancellationToken.None).ConfigureAwait(false);

@@ -12,7 +12,11 @@ namespace Fleet.Providers.Dummy;
 /// and delete take that long, and FLEET_DUMMY_FAIL_DELETE (ids, comma-separated) fails the
 /// deletes of those things, which stay. In `slow` mode, FLEET_DUMMY_HOLD_FILE holds each create
 /// after the first FLEET_DUMMY_UNHELD_CREATES (default 0) until that file exists or the call is
-/// cancelled (a state the test releases); without it, each create takes FLEET_DUMMY_DELAY_MS.
+/// cancelled (a state the test releases), and logs `cancelled create ID` when `$/cancel` ends
+/// it; FLEET_DUMMY_IGNORE_CANCEL=1 makes the hold deaf to cancellation, and
+/// FLEET_DUMMY_CHILD_PID_FILE makes each held create start a child process (`sleep`), whose pid
+/// it writes to that file, and wait for it: a provider's child, for containment tests. Without a
+/// hold file, each create takes FLEET_DUMMY_DELAY_MS.
 /// In `patient` mode the thing's `value` says how its create behaves, so one process serves
 /// calls of every kind at once: `silent:FILE` says nothing until cancelled, then writes FILE;
 /// `chatty:FILE` logs `still working (N)` every 100 ms until FILE exists; `beating:FILE` says
@@ -82,7 +86,16 @@ internal sealed class ThingHandler : ResourceHandler
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 break;
             case "slow":
-                await SlowAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SlowAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Record("cancelled create", request.Id);
+                    throw;
+                }
+
                 break;
             case "patient":
                 await PatientAsync(request, call, cancellationToken).ConfigureAwait(false);
@@ -143,10 +156,36 @@ internal sealed class ThingHandler : ResourceHandler
             return;
         }
 
-        while (!File.Exists(hold))
+        var held = Environment.GetEnvironmentVariable("FLEET_DUMMY_IGNORE_CANCEL") == "1" ? CancellationToken.None : cancellationToken;
+        using var child = StartChild();
+        try
         {
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            while (!File.Exists(hold))
+            {
+                await Task.Delay(50, held).ConfigureAwait(false);
+            }
         }
+        finally
+        {
+            if (child is { HasExited: false })
+            {
+                child.Kill();
+            }
+        }
+    }
+
+    /// <summary>With FLEET_DUMMY_CHILD_PID_FILE: a child process that runs until the create ends (or the provider dies).</summary>
+    private static System.Diagnostics.Process? StartChild()
+    {
+        if (Environment.GetEnvironmentVariable("FLEET_DUMMY_CHILD_PID_FILE") is not { Length: > 0 } pidFile)
+        {
+            return null;
+        }
+
+        var child = new Fleet.Processes.ProcessRunner().Start(Fleet.Processes.ProcessSpec.Create("sleep", "100000"));
+        File.WriteAllText(pidFile + ".tmp", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(pidFile + ".tmp", pidFile, overwrite: true);
+        return child;
     }
 
     private static async Task PatientAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)

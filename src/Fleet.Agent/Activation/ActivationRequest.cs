@@ -24,6 +24,15 @@ public sealed record ActivationRequest(
 
     public bool WaitsForConfirmation => MagicRollback && ChangesRunningSystem;
 
+    /// <summary>An activation id names files under /run/fleet-agent: letters, digits, '-', '_' and '.' only.</summary>
+    public static string CheckId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? throw new UsageException($"--id may only hold letters, digits, '-', '_' and '.', at most 64: '{id}'")
+            : id;
+    }
+
     public static ActivationRequest FromArguments(AgentArguments arguments, AgentPaths paths)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -41,11 +50,7 @@ public sealed record ActivationRequest(
             throw new UsageException($"--system wants an absolute store path, not '{given}'");
         }
 
-        var id = arguments.Get("id") ?? NewId();
-        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            throw new UsageException($"--id may only hold letters, digits, '-', '_' and '.', at most 64: '{id}'");
-        }
+        var id = CheckId(arguments.Get("id") ?? NewId());
 
         return new ActivationRequest(
             id,

@@ -85,6 +85,11 @@ public sealed class ActivationWorker
         _previous = SystemSwitcher.CurrentSystem(_files.Paths);
         SetActive("running", deadline: null);
         Stage("recorded-previous", previous: _previous ?? "none");
+        if (Rejected)
+        {
+            // `reject` came before this worker started (the deployer's run was cancelled): change nothing.
+            return Record(Outcomes.Failed, ExitCodes.FailedBeforeSwitch, "rollback requested before the switch; nothing changed");
+        }
 
         if (!File.Exists(Path.Combine(_request.System, "bin", "switch-to-configuration")))
         {
@@ -123,12 +128,36 @@ public sealed class ActivationWorker
             }
         }
 
+        if (Rejected && _request.Goal != "dry-activate")
+        {
+            return await RollBackAsync(Outcomes.RolledBackManual, ExitCodes.RolledBackOnRequest, "rollback requested during the switch", cancellationToken).ConfigureAwait(false);
+        }
+
         if (_request.ChangesRunningSystem && checks.Length > 0)
         {
             Stage("health-checks");
             using var runner = new HealthCheckRunner();
-            var report = await runner.RunAsync(
-                checks, _request.HealthTimeout, cancellationToken, result => Emit(new ActivationEvent("check") { Check = result })).ConfigureAwait(false);
+            HealthReport report;
+            // `reject` stops the checks at once: the deployer wants the previous system back now.
+            using (var rejection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var watch = WatchForRejectionAsync(rejection);
+                try
+                {
+                    report = await runner.RunAsync(
+                        checks, _request.HealthTimeout, rejection.Token, result => Emit(new ActivationEvent("check") { Check = result })).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return await RollBackAsync(Outcomes.RolledBackManual, ExitCodes.RolledBackOnRequest, "rollback requested during the health checks", cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await rejection.CancelAsync().ConfigureAwait(false);
+                    await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+
             _health = report.Results;
             _files.WriteHealth(report);
             if (!report.Ok)
@@ -158,6 +187,24 @@ public sealed class ActivationWorker
             default:
                 return await RollBackAsync(
                     Outcomes.RolledBackTimeout, ExitCodes.TimeoutRolledBack, $"no confirmation within {_request.ConfirmTimeout.TotalSeconds}s", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>`fleet-agent reject` (or `rollback` while awaiting confirmation) asked for the previous system back.</summary>
+    private bool Rejected => File.Exists(_files.Paths.RejectFile(_request.Id));
+
+    /// <summary>Cancels <paramref name="rejection"/> when the reject marker appears (or it is cancelled otherwise).</summary>
+    private async Task WatchForRejectionAsync(CancellationTokenSource rejection)
+    {
+        while (!rejection.IsCancellationRequested)
+        {
+            if (Rejected)
+            {
+                await rejection.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+
+            await Task.Delay(s_poll, rejection.Token).ConfigureAwait(false);
         }
     }
 

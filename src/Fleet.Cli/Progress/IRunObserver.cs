@@ -6,4 +6,7 @@ namespace Fleet.Cli.Progress;
 public interface IRunObserver : IAsyncDisposable
 {
     void OnEvent(FleetEvent e);
+
+    /// <summary>A line for the person running fleet (an interruption), shown outside the live table, on stderr.</summary>
+    void Say(string line);
 }

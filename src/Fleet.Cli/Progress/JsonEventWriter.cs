@@ -14,6 +14,9 @@ public sealed class JsonEventWriter : IRunObserver
         _out = output;
     }
 
+    /// <summary>stdout carries only events: what is said goes to stderr.</summary>
+    public void Say(string line) => Console.Error.WriteLine(line);
+
     public void OnEvent(FleetEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);

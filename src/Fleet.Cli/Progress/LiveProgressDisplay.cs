@@ -10,10 +10,12 @@ public sealed class LiveProgressDisplay : IRunObserver
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly IAnsiConsole _console;
     private RunProgress _progress;
 
     public LiveProgressDisplay(IAnsiConsole console, RunProgress initial)
     {
+        _console = console;
         _progress = initial;
         _loop = console.Live(ProgressRenderer.Render(initial, DateTimeOffset.UtcNow)).AutoClear(false).StartAsync(async context =>
         {
@@ -40,6 +42,9 @@ public sealed class LiveProgressDisplay : IRunObserver
             _progress = _progress.Apply(e);
         }
     }
+
+    /// <summary>Written through the live console, which prints it above the table and redraws the table below.</summary>
+    public void Say(string line) => _console.WriteLine(line, Style.Plain);
 
     public async ValueTask DisposeAsync()
     {

@@ -33,6 +33,14 @@ public sealed class PlainProgressWriter : IRunObserver
         }
     }
 
+    public void Say(string line)
+    {
+        lock (_gate)
+        {
+            _out.WriteLine(line);
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _out.Flush();

@@ -35,7 +35,9 @@ public sealed class NixEvaluator
                 _paths.FleetEvalNix,
                 "-A", attribute,
                 "--arg", "entry", Path.GetFullPath(source.EntryFile))
-            .WithEnvironment("NIX_PATH", Environment.GetEnvironmentVariable("NIX_PATH") ?? string.Empty);
+            .WithEnvironment("NIX_PATH", Environment.GetEnvironmentVariable("NIX_PATH") ?? string.Empty)
+            // fleet stops it (its whole group) when the run is interrupted; a terminal's Ctrl-C does not.
+            .InOwnSession();
         if (source.Nixpkgs is { } nixpkgs)
         {
             spec = spec.WithArguments("--arg", "nixpkgs", Path.GetFullPath(nixpkgs));

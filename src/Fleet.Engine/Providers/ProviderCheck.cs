@@ -41,7 +41,7 @@ public sealed class ProviderCheck
         Process process;
         try
         {
-            process = _runner.Start(ProcessSpec.Create(command[0], command.Skip(1)));
+            process = _runner.Start(ProcessSpec.Create(command[0], command.Skip(1)).InOwnSession());
         }
         catch (ProcessFailedException e)
         {

@@ -89,7 +89,7 @@ public sealed partial class ProviderClient : IAsyncDisposable
         Process process;
         try
         {
-            process = runner.Start(ProcessSpec.Create(declaration.Command[0], declaration.Command.Skip(1)));
+            process = runner.Start(ProcessSpec.Create(declaration.Command[0], declaration.Command.Skip(1)).InOwnSession());
         }
         catch (ProcessFailedException e)
         {
