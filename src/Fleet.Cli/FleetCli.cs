@@ -39,6 +39,12 @@ public static class FleetCli
         root.Options.Add(FleetOptions.Verbose);
         // `--on @tag` must not be read as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (UsageErrors.Describe(parse) is { } usage)
+        {
+            Console.Error.WriteLine(usage);
+            return ExitUsage;
+        }
+
         FleetOptions.ExportKnownHosts(parse);
         try
         {
