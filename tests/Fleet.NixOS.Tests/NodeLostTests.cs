@@ -84,6 +84,37 @@ public sealed class NodeLostTests
         Assert.Equal("a v2", await fleet.PageAsync("a"));
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Fleet_killed_during_the_activation_leaves_the_node_to_roll_back_by_itself_and_the_next_apply_converges()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var before = await fleet.CurrentSystemAsync("a");
+        fleet.Write(file.With("a", """test.version = "v2"; deployment.rollback.confirmTimeout = lib.mkForce 10; """ + FleetFile.HealthCheckHeldUntil("killed")));
+
+        using var apply = new ProcessRunner().Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
+        var output = Task.WhenAll(apply.StandardOutput.ReadToEndAsync(), apply.StandardError.ReadToEndAsync());
+        var id = await PendingActivationAsync(fleet, "a");
+        apply.Kill();
+        await apply.WaitForExitAsync();
+        fleet.Release("a", "killed");
+        var outcome = await OutcomeAsync(fleet, "a", id);
+        await output;
+
+        // Nobody confirmed: the agent went back to the system it ran before, by itself.
+        Assert.Equal("rolled-back-timeout", outcome);
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+
+        fleet.Write(file.Version("a", "v2"));
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Contains("recovered a stale lock", again.StandardError, StringComparison.Ordinal);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
+    }
+
     /// <summary>Waits until an activation runs on the node (read inside it: no network) and returns its id.</summary>
     private static async Task<string> PendingActivationAsync(TestbedFleet fleet, string node)
     {
