@@ -58,6 +58,29 @@ public sealed class InterruptedUploadTests
         await AssertConvergesAsync(fleet);
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task A_link_cut_mid_upload_says_the_connection_to_the_node_was_lost_and_keeps_the_old_secret()
+    {
+        await using var fleet = await SecretsFleet.UpAsync();
+        var (old, digest) = await FirstUploadAsync(fleet);
+
+        var apply = new ProcessRunner().RunAsync(fleet.FleetCommand("apply", "--plain"), CancellationToken.None);
+        var agent = await HoldAgentAsync(fleet);
+        await TestbedAsync(fleet, "cut");
+        var interrupted = await apply;
+        await TestbedAsync(fleet, "mend");
+        await fleet.OnNodeAsync($"kill -CONT {agent}");
+
+        var said = interrupted.StandardOutput + interrupted.StandardError;
+        Assert.True(interrupted.ExitCode == 1, said);
+        Assert.Contains("the connection to node a (root@a) was lost during the upload of /run/keys/db", said, StringComparison.Ordinal);
+        await AssertOldSecretAsync(fleet, old, digest);
+        await AssertConvergesAsync(fleet);
+    }
+
+    private static async Task TestbedAsync(SecretsFleet fleet, string verb) =>
+        await new ProcessRunner().RunCheckedAsync(ProcessSpec.Create(Fleet.Testbed.RepositoryPaths.TestbedScript, verb, fleet.Testbed.Name, "a"), CancellationToken.None);
+
     /// <summary>Uploads the old version, then writes a new one to the fleet's source file.</summary>
     private static async Task<(string Sha256, string Digest)> FirstUploadAsync(SecretsFleet fleet)
     {
