@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 
@@ -226,9 +227,11 @@ public sealed class AgentActivation
             await Task.Delay(s_poll, cancellationToken).ConfigureAwait(false);
         }
 
-        throw new ResourceFailedException(
-            $"lost contact with {inputs.Target} during activation {id} and could not reach it again ({lastError}); " +
-            (inputs.MagicRollback ? $"unless it was confirmed, the node rolls back to {previous ?? "its previous system"} by itself" : "its state is unknown"));
+        throw new ResourceFailedException(ConnectionLoss.Describe(
+            ConnectionLoss.NodeName(call.Resource), inputs.Target.ToString(), $"activation {id}",
+            "it could not be reached again; " +
+            (inputs.MagicRollback ? $"unless it was confirmed, the node rolls back to {previous ?? "its previous system"} by itself" : "its state is unknown"),
+            lastError is null ? [] : [lastError]));
     }
 
     private async Task ConfirmAsync(SystemInputs inputs, string system, string agent, string id, string? previous, ProviderCall call, CancellationToken cancellationToken)

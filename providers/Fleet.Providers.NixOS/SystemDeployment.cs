@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 
@@ -204,10 +205,20 @@ public sealed class SystemDeployment
             AgentActivation.Remember(tail, line);
             _ = call.LogAsync("info", line, CancellationToken.None);
         }).ConfigureAwait(false);
-        return result.Succeeded
-            ? result
-            : throw new ResourceFailedException(
-                $"{stage} failed (`{spec.Display}` exited {result.ExitCode}):\n  {string.Join("\n  ", tail)}{(target is null ? "" : SshConnections.HostKeyHint(target, result.StandardError))}");
+        if (result.Succeeded)
+        {
+            return result;
+        }
+
+        if (target is not null && ConnectionLoss.IsLost(result.ExitCode, result.StandardError))
+        {
+            throw new ResourceFailedException(ConnectionLoss.Describe(
+                ConnectionLoss.NodeName(call.Resource), target.ToString(), stage == "copying" ? "the copy" : stage,
+                "nothing was activated, the node still runs the system it ran before", tail));
+        }
+
+        throw new ResourceFailedException(
+            $"{stage} failed (`{spec.Display}` exited {result.ExitCode}):\n  {string.Join("\n  ", tail)}{(target is null ? "" : SshConnections.HostKeyHint(target, result.StandardError))}");
     }
 
     internal static ResourceFailedException Unreachable(SshTarget target, ProcessResult result) =>

@@ -28,7 +28,8 @@ public sealed class NodeSecrets
         _agent = agent;
     }
 
-    public async Task<NodeSecret> WriteAsync(SecretInputs inputs, string salt, byte[] content, CancellationToken cancellationToken)
+    /// <param name="node">The node's name in the fleet, for a message when the connection is lost.</param>
+    public async Task<NodeSecret> WriteAsync(SecretInputs inputs, string node, string salt, byte[] content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var agent = await AgentAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
@@ -52,6 +53,14 @@ public sealed class NodeSecrets
         finally
         {
             CryptographicOperations.ZeroMemory(frame);
+        }
+
+        if (!result.Succeeded && ConnectionLoss.IsLost(result.ExitCode, result.StandardError))
+        {
+            throw new ResourceFailedException(ConnectionLoss.Describe(
+                node, inputs.Target.ToString(), $"the upload of {inputs.Destination}",
+                "the node keeps the secret it had (the agent replaces it only once all of it arrived)",
+                result.StandardError.Split('\n').TakeLast(5)));
         }
 
         return result.Succeeded

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 using Fleet.Providers.NixOS;
@@ -178,7 +179,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
         {
             var digest = SecretContent.Digest(salt, content);
             await call.ProgressAsync("uploading", null, cancellationToken).ConfigureAwait(false);
-            var written = await _node.WriteAsync(inputs, salt, content, cancellationToken).ConfigureAwait(false);
+            var written = await _node.WriteAsync(inputs, ConnectionLoss.NodeName(request.Id), salt, content, cancellationToken).ConfigureAwait(false);
             if (written.Digest != digest)
             {
                 throw new ResourceFailedException($"{inputs.Destination} on {inputs.Target.Host} does not hold what was sent (digest mismatch)");

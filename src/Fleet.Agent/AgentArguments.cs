@@ -13,13 +13,32 @@ public sealed record AgentArguments(
     ImmutableHashSet<string> Flags)
 {
     /// <summary>Parses argv; <paramref name="flagNames"/> are the options that take no value.</summary>
-    public static AgentArguments Parse(IReadOnlyList<string> argv, IReadOnlySet<string> flagNames)
+    public static AgentArguments Parse(IReadOnlyList<string> argv, IReadOnlySet<string> flagNames) => Parse(argv, flagNames, null);
+
+    /// <summary>
+    /// Parses argv against <paramref name="commands"/> (each command's options, flags included):
+    /// an unknown command or an option the command does not take is refused by name before any
+    /// value is taken, so `status --bogus` is not "--bogus needs a value".
+    /// </summary>
+    public static AgentArguments Parse(IReadOnlyList<string> argv, IReadOnlySet<string> flagNames, IReadOnlyDictionary<string, string[]>? commands)
     {
         ArgumentNullException.ThrowIfNull(argv);
         ArgumentNullException.ThrowIfNull(flagNames);
         if (argv.Count == 0)
         {
             throw new UsageException("no command given");
+        }
+
+        string[]? known = null;
+        if (commands is not null)
+        {
+            var names = string.Join(", ", commands.Keys.Where(c => !c.StartsWith('-')).Order(StringComparer.Ordinal));
+            if (argv[0].StartsWith('-') && argv[0] is not ("--help" or "-h"))
+            {
+                throw new UsageException($"unknown option {argv[0]}: a command comes first (commands: {names})");
+            }
+
+            known = commands.TryGetValue(argv[0], out var takes) ? takes : throw new UsageException($"unknown command '{argv[0]}' (commands: {names})");
         }
 
         var options = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -34,6 +53,11 @@ public sealed record AgentArguments(
 
             var name = argument[2..];
             var equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (known is not null && !known.Contains(equals >= 0 ? name[..equals] : name))
+            {
+                throw new UsageException($"{argv[0]}: unknown option --{(equals >= 0 ? name[..equals] : name)} ({Takes(argv[0], known)})");
+            }
+
             if (equals >= 0)
             {
                 options[name[..equals]] = name[(equals + 1)..];
@@ -54,6 +78,9 @@ public sealed record AgentArguments(
 
         return new AgentArguments(argv[0], options.ToImmutable(), flags.ToImmutable());
     }
+
+    private static string Takes(string command, string[] known) =>
+        known.Length == 0 ? $"{command} takes no options" : $"{command} takes {string.Join(", ", known.Select(o => "--" + o))}";
 
     public bool Has(string flag) => Flags.Contains(flag);
 

@@ -38,6 +38,30 @@ public static class AgentCli
     /// <summary>The options that take no value (for <see cref="AgentArguments.Parse"/>).</summary>
     public static IReadOnlySet<string> FlagNames => s_flags;
 
+    /// <summary>Each command and the options it takes (for <see cref="AgentArguments.Parse"/>).</summary>
+    public static IReadOnlyDictionary<string, string[]> Commands => s_commands;
+
+    /// <summary>Each command and the options it takes (flags included): anything else is refused by name.</summary>
+    private static readonly Dictionary<string, string[]> s_commands = new(StringComparer.Ordinal)
+    {
+        ["activate"] = ["id", "system", "goal", "health-checks", "health-timeout", "confirm-timeout", "no-magic-rollback", "no-rollback-on-health-failure", "profile", "json"],
+        ["activate-worker"] = ["id", "system", "goal", "health-checks", "health-timeout", "confirm-timeout", "no-magic-rollback", "no-rollback-on-health-failure", "profile"],
+        ["confirm"] = ["id", "json"],
+        ["reject"] = ["id", "wait", "json"],
+        ["rollback"] = ["profile", "json"],
+        ["status"] = ["json"],
+        ["check"] = ["health-checks", "health-timeout", "json"],
+        ["reboot"] = [],
+        ["daemon"] = ["socket", "http", "interval", "health-checks"],
+        ["write-secret"] = ["dest", "owner", "group", "mode", "salt", "allow-pending-owner"],
+        ["secret-status"] = ["dest", "salt"],
+        ["remove-secret"] = ["dest"],
+        ["version"] = [],
+        ["help"] = [],
+        ["--help"] = [],
+        ["-h"] = [],
+    };
+
     public static async Task<int> RunAsync(string[] args, AgentPaths? paths = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -50,13 +74,13 @@ public static class AgentCli
         };
         try
         {
-            var arguments = AgentArguments.Parse(args, s_flags);
+            var arguments = AgentArguments.Parse(args, s_flags, s_commands);
             return await DispatchAsync(arguments, files, cancellation.Token).ConfigureAwait(false);
         }
         catch (UsageException e)
         {
             Console.Error.WriteLine($"fleet-agent: {e.Message}");
-            if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+            if (args.Length == 0 || args[0].StartsWith('-') || !s_commands.ContainsKey(args[0]))
             {
                 Console.Error.WriteLine(Usage);
             }
@@ -89,10 +113,8 @@ public static class AgentCli
                 Console.WriteLine(typeof(AgentCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
                 return ExitCodes.Ok;
             case "status":
-                a.Allow("json");
                 return Status(files, a.Has("json"));
             case "activate":
-                a.Allow("id", "system", "goal", "health-checks", "health-timeout", "confirm-timeout", "no-magic-rollback", "no-rollback-on-health-failure", "profile", "json");
                 return await new ActivationLauncher(files, a.Has("json"))
                     .RunAsync(ActivationRequest.FromArguments(a, files.Paths), cancellationToken).ConfigureAwait(false);
             case "activate-worker":
@@ -100,14 +122,12 @@ public static class AgentCli
                     .RunAsync(cancellationToken).ConfigureAwait(false);
             case "confirm":
             {
-                a.Allow("id", "json");
                 var (record, code, message) = await new Confirmation(files).ConfirmAsync(a.Get("id"), cancellationToken).ConfigureAwait(false);
                 return Report(record, code, message, a.Has("json"));
             }
 
             case "reject":
             {
-                a.Allow("id", "wait", "json");
                 var id = ActivationRequest.CheckId(a.Get("id") ?? throw new UsageException("reject needs --id ID"));
                 var wait = TimeSpan.FromSeconds(a.GetSeconds("wait", 30));
                 var (record, code, message) = await new Rejection(files).RejectAsync(id, wait, cancellationToken).ConfigureAwait(false);
@@ -116,20 +136,16 @@ public static class AgentCli
 
             case "rollback":
             {
-                a.Allow("profile", "json");
                 var (record, code, message) = await new ManualRollback(files)
                     .RollBackAsync(a.Get("profile") ?? files.Paths.DefaultProfile, cancellationToken).ConfigureAwait(false);
                 return Report(record, code, message, a.Has("json"));
             }
 
             case "reboot":
-                a.Allow();
                 return await SystemReboot.RunAsync(files, cancellationToken).ConfigureAwait(false);
             case "check":
-                a.Allow("health-checks", "health-timeout", "json");
                 return await CheckAsync(a, cancellationToken).ConfigureAwait(false);
             case "daemon":
-                a.Allow("socket", "http", "interval", "health-checks");
                 return await DaemonAsync(a, files, cancellationToken).ConfigureAwait(false);
             case "write-secret" or "secret-status" or "remove-secret":
                 return OperatingSystem.IsLinux()
@@ -139,7 +155,7 @@ public static class AgentCli
                 Console.WriteLine(Usage);
                 return ExitCodes.Ok;
             default:
-                throw new UsageException($"unknown command '{a.Command}'\n{Usage}");
+                throw new UsageException($"unknown command '{a.Command}'");
         }
     }
 
@@ -152,7 +168,6 @@ public static class AgentCli
         switch (a.Command)
         {
             case "write-secret":
-                a.Allow("dest", "owner", "group", "mode", "salt", "allow-pending-owner");
                 await using (var input = Console.OpenStandardInput())
                 {
                     result = await secrets.WriteAsync(
@@ -162,11 +177,9 @@ public static class AgentCli
 
                 break;
             case "secret-status":
-                a.Allow("dest", "salt");
                 result = await secrets.StatusAsync(a.Require("dest"), a.Get("salt") ?? "", cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                a.Allow("dest");
                 secrets.Remove(a.Require("dest"));
                 result = new SecretStatus(false);
                 break;

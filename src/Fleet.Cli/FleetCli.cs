@@ -40,6 +40,12 @@ public static class FleetCli
         root.Options.Add(FleetOptions.Verbose);
         // `--on @tag` must not be read as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (UsageErrors.Describe(parse) is { } usage)
+        {
+            Console.Error.WriteLine(usage);
+            return ExitUsage;
+        }
+
         FleetOptions.ExportKnownHosts(parse);
         // fleet handles SIGINT/SIGTERM itself (Interruption): state must be written before exit,
         // and every verb's work is cancelled through the interruption's token.

@@ -14,4 +14,10 @@ public static class JsonRpcErrorCodes
 
     /// <summary>The request was cancelled by <c>$/cancel</c> before it finished.</summary>
     public const int RequestCancelled = -32001;
+
+    /// <summary>
+    /// A request other than <c>initialize</c> or <c>shutdown</c> came before <c>initialize</c>
+    /// (the code LSP uses for the same rule). A second <c>initialize</c> is <see cref="InvalidRequest"/>.
+    /// </summary>
+    public const int ServerNotInitialized = -32002;
 }

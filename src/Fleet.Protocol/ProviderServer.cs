@@ -9,6 +9,9 @@ namespace Fleet.Protocol;
 /// <see cref="ResourceHandler"/> concurrently, maps `$/cancel` to the call's token, keeps what
 /// `$/credentials` sent for later calls (<see cref="ProviderCall.Credentials"/>), and ends on
 /// `shutdown` or end of input. Handler failures become JSON-RPC errors; the loop keeps going.
+/// Nothing is served before `initialize`: another request is answered with
+/// <see cref="JsonRpcErrorCodes.ServerNotInitialized"/>, a notification is dropped (only
+/// `shutdown` is always answered), and a second `initialize` is an invalid request.
 /// </summary>
 public sealed class ProviderServer
 {
@@ -16,6 +19,7 @@ public sealed class ProviderServer
     private readonly Dictionary<string, ResourceHandler> _handlers;
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _inFlight = new();
     private volatile CredentialsParams _credentials = CredentialsParams.None;
+    private bool _initialized;
 
     public ProviderServer(ProviderDefinition definition)
     {
@@ -57,6 +61,12 @@ public sealed class ProviderServer
                 if (message is null)
                 {
                     break;
+                }
+
+                if (message.IsNotification && !_initialized)
+                {
+                    // Nothing to cancel yet, and credentials belong to an initialized session.
+                    continue;
                 }
 
                 if (message.IsNotification)
@@ -103,6 +113,14 @@ public sealed class ProviderServer
                     return 0;
                 }
 
+                if (message.Method == ProtocolMethods.Initialize || !_initialized)
+                {
+                    // Answered in order, before anything read after it: a call sent right behind
+                    // `initialize` is served, one sent before it is not.
+                    await writer.WriteAsync(Initialize(message), CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
                 var call = Task.Run(() => AnswerAsync(message, writer, stopping.Token), CancellationToken.None);
                 calls[call] = true;
                 _ = call.ContinueWith(t => calls.TryRemove(t, out _), TaskScheduler.Default);
@@ -131,6 +149,41 @@ public sealed class ProviderServer
         catch (ObjectDisposedException)
         {
         }
+    }
+
+    private JsonRpcMessage Initialize(JsonRpcMessage request)
+    {
+        if (request.Method != ProtocolMethods.Initialize)
+        {
+            return JsonRpcMessage.Failure(
+                request.Id,
+                new JsonRpcError(JsonRpcErrorCodes.ServerNotInitialized, $"server not initialized: `{request.Method}` before `initialize`", null));
+        }
+
+        if (_initialized)
+        {
+            return JsonRpcMessage.Failure(request.Id, new JsonRpcError(JsonRpcErrorCodes.InvalidRequest, "`initialize` was already answered; send it once", null));
+        }
+
+        try
+        {
+            _ = Read(request, ProtocolJsonContext.Default.InitializeParams);
+        }
+        catch (ProtocolErrorException e)
+        {
+            return JsonRpcMessage.Failure(request.Id, new JsonRpcError(e.Code, e.Message, null));
+        }
+        catch (JsonException e)
+        {
+            return JsonRpcMessage.Failure(request.Id, new JsonRpcError(JsonRpcErrorCodes.InvalidParams, "invalid params: " + e.Message, null));
+        }
+
+        _initialized = true;
+        return JsonRpcMessage.Success(
+            request.Id,
+            Write(
+                new InitializeResult(_definition.Name, _definition.Version, ProtocolMethods.Version, [.. _definition.Resources.Select(h => h.Schema)]),
+                ProtocolJsonContext.Default.InitializeResult));
     }
 
     private async Task AnswerAsync(JsonRpcMessage request, JsonRpcLineWriter writer, CancellationToken stopping)
@@ -185,11 +238,6 @@ public sealed class ProviderServer
         var context = ProtocolJsonContext.Default;
         switch (request.Method)
         {
-            case ProtocolMethods.Initialize:
-                _ = Read(request, context.InitializeParams);
-                return Write(
-                    new InitializeResult(_definition.Name, _definition.Version, ProtocolMethods.Version, [.. _definition.Resources.Select(h => h.Schema)]),
-                    context.InitializeResult);
             case ProtocolMethods.Validate:
                 {
                     var p = Read(request, context.ValidateParams);

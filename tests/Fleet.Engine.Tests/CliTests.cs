@@ -82,4 +82,37 @@ public sealed class CliTests
             Directory.Delete(stateDirectory, recursive: true);
         }
     }
+
+    [Theory(Timeout = TestTimeouts.Local)]
+    [InlineData("apply")]
+    [InlineData("plan")]
+    [InlineData("status")]
+    public async Task An_unknown_option_is_named_with_its_command_and_exits_2(string verb)
+    {
+        var result = await FleetAsync(verb, "--bogus");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"fleet {verb}: unknown option --bogus\n", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"fleet {verb} --help", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Description:", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task An_unknown_option_before_an_argument_is_refused_not_read_as_a_value()
+    {
+        var result = await FleetAsync("apply", "--bogus", "plan.json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("fleet apply: unknown option --bogus", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Options_after_a_double_dash_belong_to_the_remote_command()
+    {
+        var result = await FleetAsync("exec", "-f", "/nonexistent/fleet.nix", "--on", "web", "--", "ls", "-l", "--bogus");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("/nonexistent/fleet.nix", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown option", result.StandardError, StringComparison.Ordinal);
+    }
 }

@@ -27,6 +27,71 @@ public sealed class TestbedTeardownTests
         Assert.False(Directory.Exists(Path.Combine(root, name)));
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Down_waits_for_the_lock_that_up_holds()
+    {
+        var testbed = await LocalTestbed.UpAsync(["a"], CancellationToken.None, prefix: "tl");
+        var runner = new ProcessRunner();
+        var bridge = testbed.Description.Bridge;
+        try
+        {
+            // The test stands in for an `up` in its allocation step: it holds the testbed lock.
+            using var holder = runner.Start(ProcessSpec.Create("flock", LocalTestbed.LockFile, "-c", "echo held; exec cat"));
+            Assert.Equal("held", await holder.StandardOutput.ReadLineAsync());
+            using var down = runner.Start(ProcessSpec.Create(RepositoryPaths.TestbedScript, "down", testbed.Name));
+            var stderr = down.StandardError.ReadToEndAsync();
+
+            while (!WaitsOnFlock(down.Id))
+            {
+                if (down.HasExited)
+                {
+                    Assert.Fail($"down ended while another process held the testbed lock: {await stderr}");
+                }
+
+                await Task.Delay(20);
+            }
+
+            Assert.True(await LinkExistsAsync(runner, bridge), "down tore the bridge down while waiting for the lock");
+            holder.StandardInput.Close();
+            await down.WaitForExitAsync();
+            await holder.WaitForExitAsync();
+
+            Assert.Equal(0, down.ExitCode);
+            Assert.False(await LinkExistsAsync(runner, bridge));
+        }
+        finally
+        {
+            await testbed.DisposeAsync();
+        }
+    }
+
+    /// <summary>True when `pid` has a `flock` child: the testbed script's <c>lock</c>, still waiting.</summary>
+    private static bool WaitsOnFlock(int pid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var comm = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (comm == "flock" && fields[1] == pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // gone meanwhile
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<bool> LinkExistsAsync(ProcessRunner runner, string link) =>
+        (await runner.RunAsync(ProcessSpec.Create("ip", "link", "show", "dev", link), CancellationToken.None)).Succeeded;
+
     private static bool IsZombie(int pid)
     {
         try

@@ -7,10 +7,8 @@ using Fleet.Protocol;
 namespace Fleet.Providers.Tests;
 
 /// <summary>What every provider must do, run against each real provider by a subclass.</summary>
-public abstract class ProviderConformanceTests
+public abstract class ProviderConformanceTests : ProviderHandshakeTests
 {
-    protected abstract ProviderDeclaration Declaration { get; }
-
     protected abstract string Type { get; }
 
     protected abstract JsonElement SampleInputs();

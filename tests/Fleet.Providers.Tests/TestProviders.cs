@@ -4,7 +4,7 @@ using Fleet.Testbed;
 
 namespace Fleet.Providers.Tests;
 
-/// <summary>The real provider executables the tests drive: the C# dummy (by mode) and the Python example.</summary>
+/// <summary>The real provider executables the tests drive: the C# dummy (by mode), the Python example and the built-in providers.</summary>
 public static class TestProviders
 {
     public static string DummyDll => Path.Combine(AppContext.BaseDirectory, "fleet-provider-dummy.dll");
@@ -23,6 +23,10 @@ public static class TestProviders
 
     public static ProviderDeclaration Python(TimeSpan? timeout = null) =>
         new("local", [.. PythonCommand], timeout ?? Patient);
+
+    /// <summary>A built-in provider (fleet-provider-NAME.dll, copied beside the tests as beside fleet).</summary>
+    public static ProviderDeclaration BuiltIn(string name) =>
+        new(name, ["dotnet", Path.Combine(AppContext.BaseDirectory, $"fleet-provider-{name}.dll")], Patient);
 
     public static JsonElement Json(string text)
     {

@@ -19,6 +19,10 @@ public sealed class LocalTestbed : IAsyncDisposable
 
     public TestbedDescription Description { get; }
 
+    /// <summary>The lock `testbed up` and `down` take (FLEET_TESTBED_STATE, else /run/fleet-testbed).</summary>
+    public static string LockFile =>
+        Path.Combine(Environment.GetEnvironmentVariable("FLEET_TESTBED_STATE") is { Length: > 0 } state ? state : "/run/fleet-testbed", "lock");
+
     public string Name => Description.Name;
 
     public IReadOnlyList<TestbedNode> Nodes => Description.Nodes;

@@ -237,6 +237,7 @@ def serve(message):
 def main():
     print("local provider ready", file=sys.stderr, flush=True)
     workers = []
+    initialized = False
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -253,6 +254,8 @@ def main():
             continue
         method = message["method"]
         if "id" not in message:
+            if not initialized:
+                continue  # nothing to cancel yet; notifications before `initialize` are dropped
             if method == "$/cancel":
                 target = (message.get("params") or {}).get("id")
                 with _cancelled_lock:
@@ -265,6 +268,19 @@ def main():
                 worker.join(timeout=10)
             send({"jsonrpc": "2.0", "id": message["id"], "result": {}})
             return 0
+        # Nothing but `initialize` (once) before `initialize`, answered in order like the C# ProviderServer.
+        if method == "initialize" and initialized:
+            send({"jsonrpc": "2.0", "id": message["id"], "error": {
+                "code": -32600, "message": "`initialize` was already answered; send it once"}})
+            continue
+        if method != "initialize" and not initialized:
+            send({"jsonrpc": "2.0", "id": message["id"], "error": {
+                "code": -32002, "message": f"server not initialized: `{method}` before `initialize`"}})
+            continue
+        if method == "initialize":
+            serve(message)
+            initialized = True
+            continue
         with _cancelled_lock:
             _cancelled[message["id"]] = threading.Event()
         worker = threading.Thread(target=serve, args=(message,), daemon=True)

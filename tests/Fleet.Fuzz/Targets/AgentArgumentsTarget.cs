@@ -26,7 +26,7 @@ public sealed class AgentArgumentsTarget : FuzzTarget
         ActivationRequest? request = null;
         try
         {
-            var arguments = AgentArguments.Parse(argv, AgentCli.FlagNames);
+            var arguments = AgentArguments.Parse(argv, AgentCli.FlagNames, AgentCli.Commands);
             foreach (var name in s_secondsOptions)
             {
                 var seconds = arguments.GetSeconds(name, 1);
@@ -63,7 +63,7 @@ public sealed class AgentArgumentsTarget : FuzzTarget
         try
         {
             again = ActivationRequest.FromArguments(
-                AgentArguments.Parse(["activate-worker", .. request.ToArguments(request.ChecksFile)], AgentCli.FlagNames), s_paths);
+                AgentArguments.Parse(["activate-worker", .. request.ToArguments(request.ChecksFile)], AgentCli.FlagNames, AgentCli.Commands), s_paths);
         }
         catch (UsageException e)
         {

@@ -1,0 +1,149 @@
+using Fleet.Processes;
+
+namespace Fleet.NixOS.Tests;
+
+/// <summary>
+/// The node's link is cut (`testbed cut`: the host end of its veth goes down, the node runs on
+/// unreachable) while fleet copies to it or while it activates.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class NodeLostTests
+{
+    // 128 MiB in the new system's closure, so the copy is still under way when the link goes.
+    private const string BigClosure = """
+        test.version = "v2";
+        system.activationScripts.big = "test -s ${pkgs.runCommand "fleet-test-big" {} "head -c 134217728 /dev/urandom > $out"}";
+        """;
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task A_link_cut_during_the_copy_fails_naming_the_lost_node_and_the_node_keeps_its_system()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var before = await fleet.CurrentSystemAsync("a");
+        fleet.Write(file.With("a", BigClosure));
+
+        // Cut as the copy starts: the plain progress says so before nix-copy-closure runs.
+        Task? cut = null;
+        void Watch(string line)
+        {
+            if (cut is null && line.Contains("[node.a] copying", StringComparison.Ordinal))
+            {
+                cut = fleet.TestbedAsync("cut", "a");
+            }
+        }
+
+        var apply = await new ProcessRunner().RunAsync(fleet.FleetCommand(fleet.Dir, "apply", "--plain"), CancellationToken.None, Watch, Watch);
+        Assert.NotNull(cut);
+        await cut;
+        await fleet.TestbedAsync("mend", "a");
+
+        var said = apply.StandardOutput + apply.StandardError;
+        Assert.True(apply.ExitCode == 1, said);
+        Assert.Contains("the connection to node a (root@a) was lost during the copy", said, StringComparison.Ordinal);
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task A_link_cut_during_the_activation_lets_the_node_roll_back_by_itself_and_fleet_says_so()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var before = await fleet.CurrentSystemAsync("a");
+        // The activation stays in its health check until the link is cut; then nothing can confirm it.
+        fleet.Write(file.With("a", """test.version = "v2"; deployment.rollback.confirmTimeout = lib.mkForce 10; """ + FleetFile.HealthCheckHeldUntil("cut")));
+
+        var apply = new ProcessRunner().RunAsync(fleet.FleetCommand(fleet.Dir, "apply", "--plain"), CancellationToken.None);
+        var id = await PendingActivationAsync(fleet, "a");
+        await fleet.TestbedAsync("cut", "a");
+        fleet.Release("a", "cut");
+        var lost = await apply;
+        var outcome = await OutcomeAsync(fleet, "a", id);
+        await fleet.TestbedAsync("mend", "a");
+
+        var said = lost.StandardOutput + lost.StandardError;
+        Assert.True(lost.ExitCode == 1, said);
+        Assert.Contains($"the connection to node a (root@a) was lost during activation {id}", said, StringComparison.Ordinal);
+        Assert.Contains("rolls back", said, StringComparison.Ordinal);
+        Assert.Equal("rolled-back-timeout", outcome);
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+
+        fleet.Write(file.Version("a", "v2"));
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Fleet_killed_during_the_activation_leaves_the_node_to_roll_back_by_itself_and_the_next_apply_converges()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var before = await fleet.CurrentSystemAsync("a");
+        fleet.Write(file.With("a", """test.version = "v2"; deployment.rollback.confirmTimeout = lib.mkForce 10; """ + FleetFile.HealthCheckHeldUntil("killed")));
+
+        using var apply = new ProcessRunner().Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
+        var output = Task.WhenAll(apply.StandardOutput.ReadToEndAsync(), apply.StandardError.ReadToEndAsync());
+        var id = await PendingActivationAsync(fleet, "a");
+        apply.Kill();
+        await apply.WaitForExitAsync();
+        fleet.Release("a", "killed");
+        var outcome = await OutcomeAsync(fleet, "a", id);
+        await output;
+
+        // Nobody confirmed: the agent went back to the system it ran before, by itself.
+        Assert.Equal("rolled-back-timeout", outcome);
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+
+        fleet.Write(file.Version("a", "v2"));
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Contains("recovered a stale lock", again.StandardError, StringComparison.Ordinal);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
+    }
+
+    /// <summary>Waits until an activation runs on the node (read inside it: no network) and returns its id.</summary>
+    private static async Task<string> PendingActivationAsync(TestbedFleet fleet, string node)
+    {
+        while (true)
+        {
+            var read = await fleet.Testbed.ExecAsync(node, ["sh", "-c", "cat /run/fleet-agent/activation.json 2>/dev/null"], CancellationToken.None);
+            if (read.Succeeded && read.StandardOutput.Contains("\"id\"", StringComparison.Ordinal))
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(read.StandardOutput);
+                return document.RootElement.GetProperty("id").GetString()!;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Polls the node's agent (inside the node) until activation `id` has an outcome.</summary>
+    private static async Task<string> OutcomeAsync(TestbedFleet fleet, string node, string id)
+    {
+        while (true)
+        {
+            var status = await fleet.AgentStatusAsync(node);
+            if (status.TryGetProperty("lastActivation", out var last) && last.ValueKind == System.Text.Json.JsonValueKind.Object
+                && last.GetProperty("id").GetString() == id && last.TryGetProperty("outcome", out var outcome) && outcome.GetString() is { } done)
+            {
+                return done;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+using Fleet.Engine.Graph;
+
+namespace Fleet.Providers.Tests;
+
+/// <summary>The built-in `nixos` provider keeps the protocol's first rule (its resources need nodes: the testbed suites apply them).</summary>
+public sealed class NixosProviderHandshakeTests : ProviderHandshakeTests
+{
+    protected override ProviderDeclaration Declaration => TestProviders.BuiltIn("nixos");
+}
