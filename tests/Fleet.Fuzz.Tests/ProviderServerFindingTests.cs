@@ -23,6 +23,10 @@ public sealed class ProviderServerFindingTests
         using var input = new AnonymousPipeClientStream(PipeDirection.In, stdin.ClientSafePipeHandle);
         using var output = new MemoryStream();
         var running = server.RunAsync(input, output, CancellationToken.None);
+
+        // A provider serves nothing before `initialize`.
+        await stdin.WriteAsync(Encoding.UTF8.GetBytes(
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"engineVersion":"1.0.0","protocolVersion":PROTOCOL}}""".Replace("PROTOCOL", ProtocolMethods.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n"));
         foreach (var id in new[] { 1, 2 })
         {
             await stdin.WriteAsync(Encoding.UTF8.GetBytes(
@@ -35,7 +39,8 @@ public sealed class ProviderServerFindingTests
 
         Assert.Equal(0, await running);
         var answers = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(JsonRpcMessage.Parse).ToList();
-        Assert.Equal([1L, 2L], answers.Select(a => a.NumericId ?? 0).Order());
+        Assert.Equal([0L, 1L, 2L], answers.Select(a => a.NumericId ?? -1).Order());
+        Assert.All(answers.Where(a => a.NumericId != 0), a => Assert.Null(a.Error));
     }
 
     /// <summary>Every call waits until any call is cancelled; then all of them end at once, inline.</summary>
