@@ -11,12 +11,13 @@ public static class ConnectionLoss
     /// <summary>What ssh exits with when ssh itself failed (not the remote command).</summary>
     public const int SshExitCode = 255;
 
-    // What OpenSSH and Nix print when the stream under them broke (lower case).
+    // What OpenSSH and Nix print when the stream under them broke (lower case); nix says "cannot
+    // connect to 'HOST'" when ssh ended before its store protocol's handshake.
     private static readonly string[] s_lostSigns =
     [
         "broken pipe", "connection reset", "connection closed", "connection timed out", "timeout, server", "not responding",
         "unexpected end-of-file", "end of file", "no route to host", "network is unreachable", "lost connection",
-        "connection refused", "connection to", "control socket",
+        "connection refused", "connection to", "control socket", "cannot connect to",
     ];
 
     // ssh exits 255 for these too, but the link is fine: the node refused us.

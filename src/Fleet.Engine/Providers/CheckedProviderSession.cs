@@ -84,7 +84,9 @@ internal sealed class CheckedProviderSession : IAsyncDisposable
         var timeout = ProviderClient.CallTimeout(method, _timeout);
         var winner = await Task.WhenAny(completion.Task, ended, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
         _pending.TryRemove(id, out _);
-        if (winner != completion.Task)
+
+        // An answer followed at once by the end of stdout (`shutdown`) completes both; the answer counts.
+        if (winner != completion.Task && !completion.Task.IsCompletedSuccessfully)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (winner == ended)
