@@ -67,6 +67,56 @@ public sealed class CtrlCActivationTests
         Assert.Equal("failed", state.GetProperty("status").GetString());
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Ctrl_C_once_during_the_copy_lets_the_copy_and_the_activation_finish_and_exits_130()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        fleet.Write(file.With("a", NodeLostTests.BigClosure));
+        await using var terminal = TerminalSession.Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
+        var held = await fleet.HoldCopyAsync("a");
+
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted: starting nothing new");
+        await fleet.ResumeCopyAsync("a", held);
+        var exit = await terminal.WaitForExitAsync();
+
+        Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
+        Assert.Equal("confirmed", (await fleet.AgentStatusAsync("a")).GetProperty("lastActivation").GetProperty("outcome").GetString());
+        Assert.Equal("ready", (await fleet.StateAsync("a")).GetProperty("status").GetString());
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Ctrl_C_twice_during_the_copy_cancels_it_and_the_node_keeps_its_system()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var before = await fleet.CurrentSystemAsync("a");
+        var activations = (await fleet.AgentStatusAsync("a")).GetProperty("lastActivation").GetRawText();
+        fleet.Write(file.With("a", NodeLostTests.BigClosure));
+        await using var terminal = TerminalSession.Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
+        var held = await fleet.HoldCopyAsync("a");
+
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted: starting nothing new");
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted again: cancelling running steps");
+        var exit = await terminal.WaitForExitAsync();
+        await fleet.ResumeCopyAsync("a", held);
+
+        Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
+        // Nothing was activated: the node's last activation is still the first apply's.
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+        Assert.Equal(activations, (await fleet.AgentStatusAsync("a")).GetProperty("lastActivation").GetRawText());
+        Assert.Equal(before, (await fleet.StateAsync("a")).GetProperty("outputs").GetProperty("systemPath").GetString());
+    }
+
     /// <summary>The node's last activation once none is pending (polled: its rollback may still be running; far less than the confirm timeout).</summary>
     private static async Task<JsonElement> LastActivationAsync(TestbedFleet fleet, string node)
     {

@@ -10,7 +10,8 @@ namespace Fleet.NixOS.Tests;
 public sealed class NodeLostTests
 {
     // 128 MiB in the new system's closure, so the copy is still under way when the link goes.
-    private const string BigClosure = """
+    /// <summary>Version v2 with a 128 MiB path in its closure, so a copy of it takes a while.</summary>
+    internal const string BigClosure = """
         test.version = "v2";
         system.activationScripts.big = "test -s ${pkgs.runCommand "fleet-test-big" {} "head -c 134217728 /dev/urandom > $out"}";
         """;
@@ -28,13 +29,11 @@ public sealed class NodeLostTests
         // Cut while the copy is held: the node's receiving end (nix-store --serve) is stopped the
         // moment it starts (a busy loop inside the node), so the copy cannot end before the cut.
         var apply = new ProcessRunner().RunAsync(fleet.FleetCommand(fleet.Dir, "apply", "--plain"), CancellationToken.None);
-        var held = await fleet.Testbed.ExecAsync(
-            "a", ["sh", "-c", "while ! p=$(pgrep -f 'nix-stor[e] --serve'); do :; done; kill -STOP $p; echo $p"], CancellationToken.None);
-        Assert.True(held.Succeeded, held.StandardError);
+        var held = await fleet.HoldCopyAsync("a");
         await fleet.TestbedAsync("cut", "a");
         var lost = await apply;
         await fleet.TestbedAsync("mend", "a");
-        await fleet.Testbed.ExecAsync("a", ["sh", "-c", $"kill -CONT {held.StandardOutput.Trim().Replace('\n', ' ')}"], CancellationToken.None);
+        await fleet.ResumeCopyAsync("a", held);
 
         var said = lost.StandardOutput + lost.StandardError;
         Assert.True(lost.ExitCode == 1, said);
@@ -77,6 +76,36 @@ public sealed class NodeLostTests
         fleet.Write(file.Version("a", "v2"));
         var again = await fleet.FleetAsync("apply", "--plain");
         Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Fleet_killed_during_the_copy_leaves_the_node_on_its_system_and_the_next_apply_converges()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a");
+        var first = await fleet.ApplyAsync(file);
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        var before = await fleet.CurrentSystemAsync("a");
+        fleet.Write(file.With("a", BigClosure));
+
+        using var apply = new ProcessRunner().Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
+        var output = Task.WhenAll(apply.StandardOutput.ReadToEndAsync(), apply.StandardError.ReadToEndAsync());
+        var held = await fleet.HoldCopyAsync("a");
+        apply.Kill();
+        await apply.WaitForExitAsync();
+        await output;
+        await fleet.ResumeCopyAsync("a", held);
+
+        // Nothing was activated: the node runs what it ran, and nothing of the new system is pending.
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+        var status = await fleet.AgentStatusAsync("a");
+        Assert.False(status.TryGetProperty("pending", out var pending) && pending.ValueKind == System.Text.Json.JsonValueKind.Object, status.GetRawText());
+
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Contains("recovered a stale lock", again.StandardError, StringComparison.Ordinal);
         Assert.Equal("a v2", await fleet.PageAsync("a"));
     }
 

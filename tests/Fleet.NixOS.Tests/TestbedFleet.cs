@@ -94,6 +94,24 @@ public sealed class TestbedFleet : IAsyncDisposable
     /// <summary>Creates `file` in the node's /tmp (the testbed's directory for it on the host), ending a <see cref="FleetFile.HealthCheckHeldUntil"/>.</summary>
     public void Release(string node, string file) => File.WriteAllText(Path.Combine(Testbed.Node(node).Dir, "tmp", file), "");
 
+    /// <summary>
+    /// Holds the next closure copy to the node: its receiving end (`nix-store --serve`, which
+    /// nix-copy-closure starts over ssh) is stopped (SIGSTOP) the moment it appears, by a busy loop
+    /// inside the node; returns its pids there, for <see cref="ResumeCopyAsync"/>. Start the apply
+    /// first: this returns once the copy is held.
+    /// </summary>
+    public async Task<string> HoldCopyAsync(string node)
+    {
+        var held = await Testbed.ExecAsync(
+            node, ["sh", "-c", "while ! p=$(pgrep -f 'nix-stor[e] --serve'); do :; done; kill -STOP $p; echo $p"], CancellationToken.None);
+        Assert.True(held.Succeeded, held.StandardError);
+        return held.StandardOutput.Trim().Replace('\n', ' ');
+    }
+
+    /// <summary>Lets a copy held by <see cref="HoldCopyAsync"/> go on (or see its connection gone).</summary>
+    public async Task ResumeCopyAsync(string node, string pids) =>
+        await Testbed.ExecAsync(node, ["sh", "-c", $"kill -CONT {pids} 2>/dev/null; true"], CancellationToken.None);
+
     /// <summary>Runs tests/testbed/testbed with the given verb on this testbed and node.</summary>
     public async Task TestbedAsync(string verb, string node) =>
         await _runner.RunCheckedAsync(ProcessSpec.Create(RepositoryPaths.TestbedScript, verb, Testbed.Name, node), CancellationToken.None);
