@@ -78,6 +78,49 @@ public sealed class InterruptedUploadTests
         await AssertConvergesAsync(fleet);
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Ctrl_C_once_mid_upload_lets_the_upload_finish_records_it_and_exits_130()
+    {
+        await using var fleet = await SecretsFleet.UpAsync();
+        _ = await FirstUploadAsync(fleet);
+
+        await using var terminal = Fleet.Testbed.TerminalSession.Start(fleet.FleetCommand("apply", "--plain"));
+        var agent = await HoldAgentAsync(fleet);
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted: starting nothing new");
+        await fleet.OnNodeAsync($"kill -CONT {agent}");
+        var exit = await terminal.WaitForExitAsync();
+
+        Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
+        var source = Path.Combine(fleet.Dir, "db-secret");
+        var uploaded = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(source)));
+        Assert.Equal(uploaded, await NodeSha256Async(fleet));
+        Assert.Equal("db", (await fleet.OnNodeAsync("ls -A /run/keys")).Trim());
+        var again = await fleet.FleetAsync("plan");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Contains("No changes", again.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Ctrl_C_twice_mid_upload_cancels_it_keeps_the_old_secret_and_exits_130()
+    {
+        await using var fleet = await SecretsFleet.UpAsync();
+        var (old, digest) = await FirstUploadAsync(fleet);
+
+        await using var terminal = Fleet.Testbed.TerminalSession.Start(fleet.FleetCommand("apply", "--plain"));
+        var agent = await HoldAgentAsync(fleet);
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted: starting nothing new");
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted again: cancelling running steps");
+        var exit = await terminal.WaitForExitAsync();
+        await fleet.OnNodeAsync($"kill -CONT {agent}");
+
+        Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
+        await AssertOldSecretAsync(fleet, old, digest);
+        await AssertConvergesAsync(fleet);
+    }
+
     private static async Task TestbedAsync(SecretsFleet fleet, string verb) =>
         await new ProcessRunner().RunCheckedAsync(ProcessSpec.Create(Fleet.Testbed.RepositoryPaths.TestbedScript, verb, fleet.Testbed.Name, "a"), CancellationToken.None);
 
