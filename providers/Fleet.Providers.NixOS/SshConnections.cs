@@ -1,23 +1,32 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Fleet.Processes;
 
 namespace Fleet.Providers.NixOS;
 
 /// <summary>
-/// OpenSSH for every node of a run: one multiplexed master connection per node (ControlMaster in
-/// a private directory), BatchMode so nothing ever prompts, and host keys checked against what
+/// OpenSSH for every node of a run: one multiplexed master connection per node (a control socket
+/// in a private directory), BatchMode so nothing ever prompts, and host keys checked against what
 /// the fleet knows: the key pinned in the node's config (`deployment.hostKey`), else the fleet's
 /// own known_hosts file (FLEET_KNOWN_HOSTS, which the CLI sets to known_hosts beside the state
 /// database), to which `--trust-on-first-use` (FLEET_SSH_ACCEPT_NEW=1) adds unknown hosts.
 /// The user's ~/.ssh/known_hosts is not consulted; the system-wide one and ~/.ssh/config apply.
 /// FLEET_SSH_CONFIG names an ssh_config to use instead of ~/.ssh/config (the testbed's).
+/// <para>
+/// The master is this process's own child (<see cref="SshMaster"/>), started at a node's first
+/// shared command and again after it ended (a reboot, a lost link): not OpenSSH's ControlPersist,
+/// whose master daemonizes out of the provider's process group and session and outlived a killed
+/// provider. Commands only use it (ControlMaster=no): one that finds no master ready connects on
+/// its own, as ssh does without a master.
+/// </para>
 /// </summary>
 public sealed class SshConnections : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fleet-ssh-").FullName;
-    private readonly ConcurrentDictionary<SshTarget, byte> _used = new();
+    private readonly Dictionary<SshTarget, SshMaster> _masters = [];
+    private readonly List<(SshTarget Target, SshMaster Master)> _ended = [];
+    private readonly Lock _gate = new();
     private readonly ProcessRunner _runner = new();
+    private int _started;
 
     /// <summary>The fleet's known_hosts: FLEET_KNOWN_HOSTS, else ~/.ssh/fleet_known_hosts (only outside the CLI).</summary>
     public static string KnownHostsFile =>
@@ -29,6 +38,16 @@ public sealed class SshConnections : IAsyncDisposable
     public ImmutableArray<string> Options(SshTarget target, bool fresh = false)
     {
         ArgumentNullException.ThrowIfNull(target);
+        // ssh takes an option's first value: these come first, before the node's own options.
+        var connection = ConnectionOptions(target);
+        return fresh
+            ? ["-o", "ControlMaster=no", "-o", "ControlPath=none", .. connection]
+            : ["-o", "ControlMaster=no", "-o", $"ControlPath={Master(target, connection).Socket}", .. connection];
+    }
+
+    /// <summary>Everything but the control options: config, timeouts, host keys, port, the node's own options.</summary>
+    private ImmutableArray<string> ConnectionOptions(SshTarget target)
+    {
         var options = ImmutableArray.CreateBuilder<string>();
         if (Environment.GetEnvironmentVariable("FLEET_SSH_CONFIG") is { Length: > 0 } config)
         {
@@ -36,15 +55,6 @@ public sealed class SshConnections : IAsyncDisposable
         }
 
         options.AddRange("-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3", "-o", "ConnectTimeout=10");
-        if (fresh)
-        {
-            options.AddRange("-o", "ControlMaster=no", "-o", "ControlPath=none");
-        }
-        else
-        {
-            _used.TryAdd(target, 0);
-            options.AddRange("-o", "ControlMaster=auto", "-o", $"ControlPath={_dir}/%C", "-o", "ControlPersist=120");
-        }
 
         if (target.HostKey is { } key)
         {
@@ -68,6 +78,27 @@ public sealed class SshConnections : IAsyncDisposable
 
         options.AddRange(target.Options);
         return options.ToImmutable();
+    }
+
+    /// <summary>The node's live master, started now when it has none (or its last one ended).</summary>
+    private SshMaster Master(SshTarget target, ImmutableArray<string> connection)
+    {
+        lock (_gate)
+        {
+            if (_masters.TryGetValue(target, out var master) && master.IsAlive)
+            {
+                return master;
+            }
+
+            // A new socket for each master: a killed one leaves its socket file behind.
+            var socket = Path.Combine(_dir, $"m{++_started}");
+            if (master is not null)
+            {
+                _ended.Add((target, master));
+            }
+
+            return _masters[target] = SshMaster.Start(_runner, connection, target.Destination, socket);
+        }
     }
 
     /// <summary>What to do about a refused host key, when ssh's output says it refused one; else "".</summary>
@@ -102,17 +133,15 @@ public sealed class SshConnections : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Close every master at once: a fleet of nodes should not wait for them one by one.
-        await Task.WhenAll(_used.Keys.Select(async target =>
+        (SshTarget Target, SshMaster Master)[] masters;
+        lock (_gate)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _runner.RunAsync(ProcessSpec.Create("ssh", [.. Options(target), "-O", "exit", target.Destination]), timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        })).ConfigureAwait(false);
+            masters = [.. _masters.Select(m => (m.Key, m.Value)), .. _ended];
+            _masters.Clear();
+            _ended.Clear();
+        }
+
+        await Task.WhenAll(masters.Select(m => m.Master.CloseAsync(_runner, ConnectionOptions(m.Target), m.Target.Destination))).ConfigureAwait(false);
 
         try
         {
