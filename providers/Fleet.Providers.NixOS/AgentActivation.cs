@@ -65,10 +65,14 @@ public sealed class AgentActivation
     /// The call was cancelled while activation `id` may be under way on the node: `reject` over a
     /// fresh connection makes the node roll back now (or, not started yet, change nothing). Not
     /// bound to the cancelled token, but bounded: a node out of reach rolls back by itself at its
-    /// confirm timeout.
+    /// confirm timeout. The call's answer waits for it: a second Ctrl-C does not cut it short
+    /// (a third exits at once).
     /// </summary>
     private async Task RejectAsync(SystemInputs inputs, string agent, string id, ProviderCall call)
     {
+        // The engine waits for a cancelled call's answer only while it hears about it: the beats
+        // keep it waiting until the node has answered (or the bound is up).
+        await using var beats = call.KeepAliveWhileCancelling();
         using var bound = new CancellationTokenSource(s_rejectTimeout);
         string said;
         var ok = false;

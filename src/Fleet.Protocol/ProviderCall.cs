@@ -12,6 +12,13 @@ public sealed class ProviderCall
     /// </summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// After `$/cancel`, how long the engine waits for a call's answer without hearing about it:
+    /// a cancelled call with cleanup to finish keeps it alive with <see cref="KeepAliveWhileCancelling"/>
+    /// (up to two minutes in all); one that goes silent this long is given up.
+    /// </summary>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+
     private readonly JsonRpcLineWriter _writer;
     private long _lastSent = Stopwatch.GetTimestamp();
     private volatile ProgressParams? _lastProgress;
@@ -54,6 +61,9 @@ public sealed class ProviderCall
     /// A call that prints often sends no heartbeat at all.
     /// </summary>
     public ProviderHeartbeat KeepAlive(TimeSpan? interval = null) => new(this, interval ?? HeartbeatInterval);
+
+    /// <summary>A heartbeat fast enough to keep a cancelled call's answer awaited while its cleanup runs (see <see cref="CancelGrace"/>).</summary>
+    public ProviderHeartbeat KeepAliveWhileCancelling() => new(this, CancelGrace / 5);
 
     internal Task BeatAsync(CancellationToken cancellationToken) =>
         SendProgressAsync(_lastProgress ?? new ProgressParams(Resource, "working"), cancellationToken);

@@ -111,6 +111,48 @@ public sealed class CtrlCTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Ctrl_C_twice_lets_a_cancelled_calls_slow_cleanup_finish_before_fleet_exits()
+    {
+        WriteTwoThings();
+        // The cancelled create has cleanup to do (as the nixos provider tells a node to roll back
+        // now), held until the test releases it, heart-beating meanwhile.
+        var cleanup = _ws.File("cleanup-done");
+        await using var terminal = StartHeldApply(("FLEET_DUMMY_CLEANUP_HOLD_FILE", cleanup));
+        var held = await HeldCreateAsync(terminal);
+        var provider = ProviderPid();
+
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted: starting nothing new");
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted again: cancelling running steps");
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!Calls().Contains($"start cleanup {held}"))
+        {
+            Assert.False(terminal.HasExited, "fleet exited before the cleanup started:\n" + terminal.Output);
+            Assert.True(DateTime.UtcNow < deadline, "the cancelled create started no cleanup:\n" + terminal.Output);
+            await Task.Delay(50);
+        }
+
+        // Held past everything fleet used to give a cancelled call and its provider (5 s for the
+        // answer, 5 s for `shutdown`, 5 s to exit, then the kill): neither may give up meanwhile.
+        var started = DateTime.UtcNow;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(30))
+        {
+            Assert.False(terminal.HasExited, "fleet exited during the cleanup:\n" + terminal.Output);
+            Assert.True(LiveProcesses.IsRunning(provider), "the provider was stopped during the cleanup:\n" + terminal.Output);
+            await Task.Delay(200);
+        }
+
+        File.WriteAllText(cleanup, "");
+        var exit = await terminal.WaitForExitAsync();
+
+        Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
+        Assert.Contains($"end cleanup {held}", Calls());
+        Assert.DoesNotContain($"end create {held}", Calls());
+        Assert.Empty(await StateIdsAsync());
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Ctrl_C_three_times_exits_at_once_with_130_and_leaves_no_provider_behind()
     {
         WriteTwoThings();

@@ -15,8 +15,9 @@ namespace Fleet.Providers.Dummy;
 /// cancelled (a state the test releases), and logs `cancelled create ID` when `$/cancel` ends
 /// it; FLEET_DUMMY_IGNORE_CANCEL=1 makes the hold deaf to cancellation, and
 /// FLEET_DUMMY_CHILD_PID_FILE makes each held create start a child process (`sleep`), whose pid
-/// it writes to that file, and wait for it: a provider's child, for containment tests. Without a
-/// hold file, each create takes FLEET_DUMMY_DELAY_MS.
+/// it writes to that file, and wait for it: a provider's child, for containment tests;
+/// FLEET_DUMMY_CLEANUP_HOLD_FILE gives a cancelled create a cleanup held until that file exists
+/// (<see cref="CleanUpAsync"/>). Without a hold file, each create takes FLEET_DUMMY_DELAY_MS.
 /// In `patient` mode the thing's `value` says how its create behaves, so one process serves
 /// calls of every kind at once: `silent:FILE` says nothing until cancelled, then writes FILE;
 /// `chatty:FILE` logs `still working (N)` every 100 ms until FILE exists; `beating:FILE` says
@@ -93,6 +94,7 @@ internal sealed class ThingHandler : ResourceHandler
                 catch (OperationCanceledException)
                 {
                     Record("cancelled create", request.Id);
+                    await CleanUpAsync(request.Id, call).ConfigureAwait(false);
                     throw;
                 }
 
@@ -172,6 +174,28 @@ internal sealed class ThingHandler : ResourceHandler
                 child.Kill();
             }
         }
+    }
+
+    /// <summary>
+    /// With FLEET_DUMMY_CLEANUP_HOLD_FILE: a cancelled create's cleanup (as the nixos provider tells
+    /// a node to roll back), held until that file exists, under <see cref="ProviderCall.KeepAliveWhileCancelling"/>;
+    /// logs `start cleanup ID` and `end cleanup ID`.
+    /// </summary>
+    private async Task CleanUpAsync(string id, ProviderCall call)
+    {
+        if (Environment.GetEnvironmentVariable("FLEET_DUMMY_CLEANUP_HOLD_FILE") is not { Length: > 0 } hold)
+        {
+            return;
+        }
+
+        await using var beats = call.KeepAliveWhileCancelling();
+        Record("start cleanup", id);
+        while (!File.Exists(hold))
+        {
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        Record("end cleanup", id);
     }
 
     /// <summary>With FLEET_DUMMY_CHILD_PID_FILE: a child process that runs until the create ends (or the provider dies).</summary>

@@ -22,7 +22,8 @@ namespace Fleet.Engine.Providers;
 public sealed partial class ProviderClient : IAsyncDisposable
 {
     private const int StderrTailLines = 20;
-    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+    /// <summary>The longest a cancelled call that keeps talking is waited for (its cleanup; the nixos provider's `reject` is bounded at 45 s).</summary>
+    private static readonly TimeSpan CancelCleanupLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -261,7 +262,13 @@ public sealed partial class ProviderClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends `$/cancel` and gives the provider a grace period to stop; a late answer is then ignored.</summary>
+    /// <summary>
+    /// Sends `$/cancel` and waits for the call's answer while the provider keeps saying something
+    /// about it (<see cref="ProviderCall.CancelGrace"/> of silence at most, <see cref="CancelCleanupLimit"/>
+    /// in all): a cancelled step may have cleanup to finish, such as telling a node to roll back
+    /// now, and a heartbeat says it is doing so. A call that goes silent is given up and its late
+    /// answer ignored.
+    /// </summary>
     private async Task<JsonRpcMessage> CancelAsync(long id, PendingCall call, CancellationToken cancellationToken)
     {
         try
@@ -274,9 +281,12 @@ public sealed partial class ProviderClient : IAsyncDisposable
         {
         }
 
+        call.Heard();
+        using var limit = new CancellationTokenSource(CancelCleanupLimit);
         try
         {
-            var response = await call.Completion.Task.WaitAsync(CancelGrace, CancellationToken.None).ConfigureAwait(false);
+            var response = await AnswerUnlessSilentAsync(call, ProviderCall.CancelGrace, limit.Token).ConfigureAwait(false)
+                ?? throw new TimeoutException();
             if (response.Error is not null)
             {
                 throw new OperationCanceledException(cancellationToken);
@@ -285,7 +295,7 @@ public sealed partial class ProviderClient : IAsyncDisposable
             // The work finished before the cancel arrived: its result is the truth to record.
             return response;
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && limit.IsCancellationRequested))
         {
             _abandoned[id] = true;
             throw new OperationCanceledException(cancellationToken);
