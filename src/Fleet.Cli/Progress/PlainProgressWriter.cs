@@ -2,11 +2,15 @@ using Fleet.Engine.Apply;
 
 namespace Fleet.Cli.Progress;
 
-/// <summary>Milestone lines prefixed with the resource, for logs and pipes.</summary>
+/// <summary>
+/// Milestone lines prefixed with the resource, for logs and pipes. A progress that repeats the
+/// resource's last line (a provider's heartbeat) is not a milestone and prints nothing.
+/// </summary>
 public sealed class PlainProgressWriter : IRunObserver
 {
     private readonly TextWriter _out;
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, string> _last = new(StringComparer.Ordinal);
 
     public PlainProgressWriter(TextWriter output)
     {
@@ -24,12 +28,24 @@ public sealed class PlainProgressWriter : IRunObserver
             FleetEventKind.ResourceFinished => $"[{e.Resource}] {e.Outcome}{(e.Text is { } t ? ": " + t : "")}",
             _ => null,
         };
-        if (line is not null)
+        if (line is null)
         {
-            lock (_gate)
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (e.Resource is { } resource)
             {
-                _out.WriteLine(line);
+                if (e.Kind == FleetEventKind.Progress && _last.TryGetValue(resource, out var last) && last == line)
+                {
+                    return;
+                }
+
+                _last[resource] = line;
             }
+
+            _out.WriteLine(line);
         }
     }
 
