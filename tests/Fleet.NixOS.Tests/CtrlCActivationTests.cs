@@ -15,10 +15,8 @@ public sealed class CtrlCActivationTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Ctrl_C_once_during_a_health_check_lets_the_node_confirm_its_new_system_and_exits_130()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         fleet.Write(file.With("a", "test.version = \"v2\";\n" + FleetFile.HealthCheckHeldUntil(Held)));
         await using var terminal = TerminalSession.Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
         await terminal.WaitForLineAsync("[node.a] health-checks");
@@ -40,10 +38,8 @@ public sealed class CtrlCActivationTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Ctrl_C_twice_during_a_health_check_makes_the_node_roll_back_at_once_and_state_says_what_it_runs()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         var before = await fleet.CurrentSystemAsync("a");
         // Ten minutes to confirm: a rollback within this test can only be the one fleet asked for.
         fleet.Write(file.With("a", "test.version = \"v2\";\ndeployment.rollback.confirmTimeout = lib.mkForce 600;\n" + FleetFile.HealthCheckHeldUntil(Held)));
@@ -57,7 +53,7 @@ public sealed class CtrlCActivationTests
         var exit = await terminal.WaitForExitAsync();
 
         Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
-        var last = await LastActivationAsync(fleet, "a");
+        var last = await fleet.LastActivationAsync("a");
         Assert.True(last.GetProperty("outcome").GetString() == "rolled-back-manual", last.GetRawText() + "\n" + terminal.Output);
         Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
         Assert.Equal("a v1", await fleet.PageAsync("a"));
@@ -70,10 +66,8 @@ public sealed class CtrlCActivationTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Ctrl_C_once_during_the_copy_lets_the_copy_and_the_activation_finish_and_exits_130()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         fleet.Write(file.With("a", NodeLostTests.BigClosure));
         await using var terminal = TerminalSession.Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
         var held = await fleet.HoldCopyAsync("a");
@@ -92,10 +86,8 @@ public sealed class CtrlCActivationTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Ctrl_C_twice_during_the_copy_cancels_it_and_the_node_keeps_its_system()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         var before = await fleet.CurrentSystemAsync("a");
         var activations = (await fleet.AgentStatusAsync("a")).GetProperty("lastActivation").GetRawText();
         fleet.Write(file.With("a", NodeLostTests.BigClosure));
@@ -117,20 +109,41 @@ public sealed class CtrlCActivationTests
         Assert.Equal(before, (await fleet.StateAsync("a")).GetProperty("outputs").GetProperty("systemPath").GetString());
     }
 
-    /// <summary>The node's last activation once none is pending (polled: its rollback may still be running; far less than the confirm timeout).</summary>
-    private static async Task<JsonElement> LastActivationAsync(TestbedFleet fleet, string node)
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Ctrl_C_three_times_during_a_health_check_exits_at_once_and_the_node_rolls_back_by_itself()
     {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var status = await fleet.AgentStatusAsync(node);
-            if (!status.TryGetProperty("pending", out var pending) || pending.ValueKind != JsonValueKind.Object)
-            {
-                return status.GetProperty("lastActivation").Clone();
-            }
+        var file = FleetFile.For("a");
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
+        var before = await fleet.CurrentSystemAsync("a");
+        fleet.Write(file.With("a", "test.version = \"v2\";\ndeployment.rollback.confirmTimeout = lib.mkForce 10;\n" + FleetFile.HealthCheckHeldUntil(Held)));
+        await using var terminal = TerminalSession.Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
+        await terminal.WaitForLineAsync("[node.a] health-checks");
+        var id = await fleet.PendingActivationAsync("a");
 
-            Assert.True(DateTime.UtcNow < deadline, "the activation is still pending on the node: " + status.GetRawText());
-            await Task.Delay(200);
-        }
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted: starting nothing new");
+        await terminal.InterruptAsync();
+        await terminal.WaitForLineAsync("interrupted again: cancelling running steps");
+        await terminal.InterruptAsync();
+        var exit = await terminal.WaitForExitAsync();
+        // What fleet started died with it (SIGKILL to every group): its shared SSH connection too.
+        await fleet.WaitUntilNoSshAsync(TimeSpan.FromSeconds(60));
+        fleet.Release("a", Held);
+        var outcome = await fleet.OutcomeAsync("a", id);
+
+        Assert.True(exit == 130, $"exit {exit}:\n{terminal.Output}");
+        Assert.Single(terminal.Lines, l => l.Contains("interrupted a third time: exiting now", StringComparison.Ordinal));
+        Assert.DoesNotContain(terminal.Lines, l => l.StartsWith("Apply: ", StringComparison.Ordinal));
+        // Nobody confirmed: the node went back by itself at its confirm timeout, unless the second
+        // Ctrl-C's `reject` reached it first. Nothing is left half-switched.
+        Assert.Contains(outcome, new[] { "rolled-back-timeout", "rolled-back-manual" });
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
+        Assert.False(TestbedFleet.IsPending(await fleet.AgentStatusAsync("a")));
+
+        fleet.Write(file.Version("a", "v2"));
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
     }
 }

@@ -19,10 +19,8 @@ public sealed class NodeLostTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_link_cut_during_the_copy_fails_naming_the_lost_node_and_the_node_keeps_its_system()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         var before = await fleet.CurrentSystemAsync("a");
         fleet.Write(file.With("a", BigClosure));
 
@@ -49,20 +47,18 @@ public sealed class NodeLostTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task A_link_cut_during_the_activation_lets_the_node_roll_back_by_itself_and_fleet_says_so()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         var before = await fleet.CurrentSystemAsync("a");
         // The activation stays in its health check until the link is cut; then nothing can confirm it.
         fleet.Write(file.With("a", """test.version = "v2"; deployment.rollback.confirmTimeout = lib.mkForce 10; """ + FleetFile.HealthCheckHeldUntil("cut")));
 
         var apply = new ProcessRunner().RunAsync(fleet.FleetCommand(fleet.Dir, "apply", "--plain"), CancellationToken.None);
-        var id = await PendingActivationAsync(fleet, "a");
+        var id = await fleet.PendingActivationAsync("a");
         await fleet.TestbedAsync("cut", "a");
         fleet.Release("a", "cut");
         var lost = await apply;
-        var outcome = await OutcomeAsync(fleet, "a", id);
+        var outcome = await fleet.OutcomeAsync("a", id);
         await fleet.TestbedAsync("mend", "a");
 
         var said = lost.StandardOutput + lost.StandardError;
@@ -82,26 +78,21 @@ public sealed class NodeLostTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Fleet_killed_during_the_copy_leaves_the_node_on_its_system_and_the_next_apply_converges()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         var before = await fleet.CurrentSystemAsync("a");
         fleet.Write(file.With("a", BigClosure));
 
-        using var apply = new ProcessRunner().Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
-        var output = Task.WhenAll(apply.StandardOutput.ReadToEndAsync(), apply.StandardError.ReadToEndAsync());
+        using var apply = fleet.StartFleet("apply", "--plain");
         var held = await fleet.HoldCopyAsync("a");
-        apply.Kill();
-        await apply.WaitForExitAsync();
-        await output;
+        await TestbedFleet.KillAsync(apply);
         await fleet.ResumeCopyAsync("a", held);
 
         // Nothing was activated: the node runs what it ran, and nothing of the new system is pending.
         Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
         Assert.Equal("a v1", await fleet.PageAsync("a"));
         var status = await fleet.AgentStatusAsync("a");
-        Assert.False(status.TryGetProperty("pending", out var pending) && pending.ValueKind == System.Text.Json.JsonValueKind.Object, status.GetRawText());
+        Assert.False(TestbedFleet.IsPending(status), status.GetRawText());
 
         var again = await fleet.FleetAsync("apply", "--plain");
         Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
@@ -112,21 +103,16 @@ public sealed class NodeLostTests
     [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Fleet_killed_during_the_activation_leaves_the_node_to_roll_back_by_itself_and_the_next_apply_converges()
     {
-        await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
-        var first = await fleet.ApplyAsync(file);
-        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
         var before = await fleet.CurrentSystemAsync("a");
         fleet.Write(file.With("a", """test.version = "v2"; deployment.rollback.confirmTimeout = lib.mkForce 10; """ + FleetFile.HealthCheckHeldUntil("killed")));
 
-        using var apply = new ProcessRunner().Start(fleet.FleetCommand(fleet.Dir, "apply", "--plain"));
-        var output = Task.WhenAll(apply.StandardOutput.ReadToEndAsync(), apply.StandardError.ReadToEndAsync());
-        var id = await PendingActivationAsync(fleet, "a");
-        apply.Kill();
-        await apply.WaitForExitAsync();
+        using var apply = fleet.StartFleet("apply", "--plain");
+        var id = await fleet.PendingActivationAsync("a");
+        await TestbedFleet.KillAsync(apply);
         fleet.Release("a", "killed");
-        var outcome = await OutcomeAsync(fleet, "a", id);
-        await output;
+        var outcome = await fleet.OutcomeAsync("a", id);
 
         // Nobody confirmed. The nixos provider, its own session, outlives fleet: at the end of its
         // stdin it cancels its calls, and a cancelled activation tells the node to roll back at once
@@ -143,35 +129,34 @@ public sealed class NodeLostTests
         Assert.Equal("a v2", await fleet.PageAsync("a"));
     }
 
-    /// <summary>Waits until an activation runs on the node (read inside it: no network) and returns its id.</summary>
-    private static async Task<string> PendingActivationAsync(TestbedFleet fleet, string node)
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Fleet_killed_while_the_node_awaits_confirmation_leaves_it_to_roll_back_by_itself_and_the_next_apply_converges()
     {
-        while (true)
-        {
-            var read = await fleet.Testbed.ExecAsync(node, ["sh", "-c", "cat /run/fleet-agent/activation.json 2>/dev/null"], CancellationToken.None);
-            if (read.Succeeded && read.StandardOutput.Contains("\"id\"", StringComparison.Ordinal))
-            {
-                using var document = System.Text.Json.JsonDocument.Parse(read.StandardOutput);
-                return document.RootElement.GetProperty("id").GetString()!;
-            }
+        var file = FleetFile.For("a");
+        await using var fleet = await TestbedFleet.DeployedAsync(file);
+        var before = await fleet.CurrentSystemAsync("a");
+        fleet.Write(file.With("a", """test.version = "v2"; deployment.rollback.confirmTimeout = lib.mkForce 10; """ + FleetFile.HealthCheckHeldUntil("checked")));
 
-            await Task.Delay(100);
-        }
-    }
+        // The node's sshd stops listening while the activation sits in its health check: the
+        // session running it goes on, but no new connection (the confirmation, or a `reject`) gets
+        // in. Released, the node awaits a confirmation that cannot come; then fleet is killed.
+        using var apply = fleet.StartFleet("apply", "--plain");
+        var id = await fleet.PendingActivationAsync("a");
+        await fleet.TestbedAsync("stop-sshd", "a");
+        fleet.Release("a", "checked");
+        await fleet.PendingActivationAsync("a", "awaiting-confirmation");
+        await TestbedFleet.KillAsync(apply);
+        var outcome = await fleet.OutcomeAsync("a", id);
+        await fleet.TestbedAsync("restart-sshd", "a");
 
-    /// <summary>Polls the node's agent (inside the node) until activation `id` has an outcome.</summary>
-    private static async Task<string> OutcomeAsync(TestbedFleet fleet, string node, string id)
-    {
-        while (true)
-        {
-            var status = await fleet.AgentStatusAsync(node);
-            if (status.TryGetProperty("lastActivation", out var last) && last.ValueKind == System.Text.Json.JsonValueKind.Object
-                && last.GetProperty("id").GetString() == id && last.TryGetProperty("outcome", out var outcome) && outcome.GetString() is { } done)
-            {
-                return done;
-            }
+        Assert.Equal("rolled-back-timeout", outcome);
+        Assert.Equal(before, await fleet.CurrentSystemAsync("a"));
+        Assert.Equal("a v1", await fleet.PageAsync("a"));
 
-            await Task.Delay(200);
-        }
+        fleet.Write(file.Version("a", "v2"));
+        var again = await fleet.FleetAsync("apply", "--plain");
+        Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
+        Assert.Contains("recovered a stale lock", again.StandardError, StringComparison.Ordinal);
+        Assert.Equal("a v2", await fleet.PageAsync("a"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Fleet.Processes;
 using Fleet.Testbed;
@@ -31,6 +32,24 @@ public sealed class TestbedFleet : IAsyncDisposable
     public static async Task<TestbedFleet> UpAsync(params string[] nodes) =>
         new(await LocalTestbed.UpAsync(nodes, CancellationToken.None, "nx"));
 
+    /// <summary>Testbed nodes for the file's nodes, each deployed with it (the start of most fault tests: every node runs v1).</summary>
+    public static async Task<TestbedFleet> DeployedAsync(FleetFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var fleet = await UpAsync([.. file.Nodes.Keys]);
+        try
+        {
+            var first = await fleet.ApplyAsync(file);
+            Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+            return fleet;
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Another fleet directory (its own state) for the same nodes.</summary>
     public string NewDirectory()
     {
@@ -58,6 +77,32 @@ public sealed class TestbedFleet : IAsyncDisposable
         return FleetAsync("apply", "--plain");
     }
 
+    /// <summary>Starts `fleet ARGS` in <see cref="Dir"/> without waiting (its output is read and dropped), for tests that kill it.</summary>
+    public Process StartFleet(params string[] args)
+    {
+        var process = _runner.Start(FleetCommand(Dir, args));
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Kills `fleet` (SIGKILL, no chance to clean up) and waits until it has ended.</summary>
+    public static async Task KillAsync(Process fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        fleet.Kill();
+        await fleet.WaitForExitAsync();
+    }
+
+    /// <summary>The ssh processes of fleets run against this testbed (their argv names its ssh_config), as "PID: ARGV".</summary>
+    public IReadOnlyList<string> SshProcesses() => LiveProcesses.WithCommandLineContaining(Testbed.Description.SshConfig);
+
+    /// <summary>Waits (bounded, polling) until no ssh process of a fleet run against this testbed is left.</summary>
+    public Task WaitUntilNoSshAsync(TimeSpan within) =>
+        LiveProcesses.WaitUntilNoneAsync(Testbed.Description.SshConfig, "ssh processes of the run", within);
+
     /// <summary>One resource's state row as `fleet state show` prints it.</summary>
     public async Task<JsonElement> StateAsync(string node)
     {
@@ -83,6 +128,66 @@ public sealed class TestbedFleet : IAsyncDisposable
         using var document = JsonDocument.Parse(result.StandardOutput);
         return document.RootElement.Clone();
     }
+
+    /// <summary>Waits until an activation runs on the node (read inside it: no network) and returns its id.</summary>
+    public async Task<string> PendingActivationAsync(string node, string? state = null)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var read = await Testbed.ExecAsync(node, ["sh", "-c", "cat /run/fleet-agent/activation.json 2>/dev/null"], CancellationToken.None);
+            if (read.Succeeded && read.StandardOutput.Contains("\"id\"", StringComparison.Ordinal))
+            {
+                using var document = JsonDocument.Parse(read.StandardOutput);
+                if (state is null || (document.RootElement.TryGetProperty("state", out var now) && now.GetString() == state))
+                {
+                    return document.RootElement.GetProperty("id").GetString()!;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no activation {(state is null ? "runs" : "is " + state)} on {node}: {read.StandardOutput}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Polls the node's agent (inside the node) until activation `id` has an outcome, and returns it.</summary>
+    public async Task<string> OutcomeAsync(string node, string id)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var status = await AgentStatusAsync(node);
+            if (status.TryGetProperty("lastActivation", out var last) && last.ValueKind == JsonValueKind.Object
+                && last.GetProperty("id").GetString() == id && last.TryGetProperty("outcome", out var outcome) && outcome.GetString() is { } done)
+            {
+                return done;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"activation {id} on {node} has no outcome: {status.GetRawText()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The node's last activation once none is pending (polled: its rollback may still be running).</summary>
+    public async Task<JsonElement> LastActivationAsync(string node)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var status = await AgentStatusAsync(node);
+            if (!IsPending(status))
+            {
+                return status.GetProperty("lastActivation").Clone();
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the activation is still pending on the node: " + status.GetRawText());
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Whether an agent status report has an activation pending.</summary>
+    public static bool IsPending(JsonElement status) =>
+        status.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object;
 
     /// <summary>GET the node's web page from the deployer, at the node's address.</summary>
     public async Task<string> PageAsync(string node, int port = 8080)
@@ -111,6 +216,33 @@ public sealed class TestbedFleet : IAsyncDisposable
     /// <summary>Lets a copy held by <see cref="HoldCopyAsync"/> go on (or see its connection gone).</summary>
     public async Task ResumeCopyAsync(string node, string pids) =>
         await Testbed.ExecAsync(node, ["sh", "-c", $"kill -CONT {pids} 2>/dev/null; true"], CancellationToken.None);
+
+    /// <summary>
+    /// Holds the next `fleet-agent status` on the node (how a plan's refresh reads a deployed node):
+    /// the agent's /run/fleet-agent/activation.json becomes a FIFO, whose open blocks until
+    /// <see cref="ReleaseAgentStatusAsync"/>. No activation may be pending. Returns once none runs yet.
+    /// </summary>
+    public async Task HoldAgentStatusAsync(string node)
+    {
+        var held = await Testbed.ExecAsync(
+            node, ["sh", "-c", "while pgrep -f 'fleet-agen[t] status' >/dev/null; do /bin/sleep 0.1; done; mkfifo /run/fleet-agent/activation.json"], CancellationToken.None);
+        Assert.True(held.Succeeded, held.StandardError);
+    }
+
+    /// <summary>Waits until a `fleet-agent status` on the node is held by <see cref="HoldAgentStatusAsync"/>.</summary>
+    public async Task HeldAgentStatusAsync(string node)
+    {
+        var held = await Testbed.ExecAsync(node, ["sh", "-c", "while ! pgrep -f 'fleet-agen[t] status' >/dev/null; do /bin/sleep 0.1; done"], CancellationToken.None);
+        Assert.True(held.Succeeded, held.StandardError);
+    }
+
+    /// <summary>Ends a hold of <see cref="HoldAgentStatusAsync"/>: the held status reads an empty file, and the FIFO is gone.</summary>
+    public async Task ReleaseAgentStatusAsync(string node)
+    {
+        var released = await Testbed.ExecAsync(
+            node, ["sh", "-c", "f=/run/fleet-agent/activation.json; [ -p $f ] || exit 0; exec 3<>$f; rm $f; exec 3>&-"], CancellationToken.None);
+        Assert.True(released.Succeeded, released.StandardError);
+    }
 
     /// <summary>Runs tests/testbed/testbed with the given verb on this testbed and node.</summary>
     public async Task TestbedAsync(string verb, string node) =>
