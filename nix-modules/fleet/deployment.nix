@@ -78,9 +78,9 @@ in
       '';
     };
     goal = mkOption {
-      type = types.enum [ "switch" "boot" "test" "dry-activate" "build" ];
+      type = types.enum [ "switch" "boot" "test" "dry-activate" "build" "push" ];
       default = "switch";
-      description = "What apply does with the new system; `--goal` overrides it for one run.";
+      description = "What apply does with the new system (`push`: build and copy it, activate nothing); `fleet apply GOAL` or `--goal` overrides it for one run.";
     };
     buildOnTarget = mkOption {
       type = types.bool;

@@ -26,4 +26,7 @@ let
     then { _file = toString entry; imports = [ loaded ]; }
     else loaded;
 in
-evaluated
+evaluated // {
+  # Colmena's introspection (`fleet eval -E '{ nodes, pkgs, lib }: ...'`): nodes are the evaluated node configurations.
+  introspect = f: f { inherit (evaluated) nodes; inherit pkgs; inherit (pkgs) lib; };
+}

@@ -20,7 +20,8 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
            "targetHost":{"type":"string"},"targetPort":{"type":["integer","null"]},"targetUser":{"type":"string"},
            "sshOptions":{"type":"array","items":{"type":"string"}},"tags":{"type":"array","items":{"type":"string"}},
            "hostKey":{"type":["string","null"]},
-           "goal":{"enum":["switch","boot","test","dry-activate","build"]},
+           "goal":{"enum":["switch","boot","test","dry-activate","build","push"]},
+           "keepResult":{"type":"string"},
            "buildOnTarget":{"type":"boolean"},"substituteOnDestination":{"type":"boolean"},"reboot":{"type":"boolean"},
            "rollback":{"type":"object","properties":{"onHealthFailure":{"type":"boolean"},"magic":{"type":"boolean"},"confirmTimeout":{"type":"integer","minimum":1}}},
            "healthChecks":{"type":"array","items":{"type":"object","required":["type"]}}}}
@@ -33,7 +34,9 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         """);
 
     /// <summary>Fields whose change does not need the node redeployed (they only say how to reach or select it).</summary>
-    private static readonly ImmutableHashSet<string> s_metaFields = ["tags", "sshOptions", "hostKey", "targetPort", "targetUser", "targetHost", "systemName"];
+    /// How the system is built and copied (run-wide overrides such as `--no-substitute` included) does not change what it is either.
+    private static readonly ImmutableHashSet<string> s_metaFields =
+        ["tags", "sshOptions", "hostKey", "targetPort", "targetUser", "targetHost", "systemName", "buildOnTarget", "substituteOnDestination", "keepResult"];
 
     private readonly ProcessRunner _runner = new();
     private readonly SshConnections _ssh = new();
@@ -57,11 +60,11 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         var expected = await _deployment.OutputPathAsync(desired.DrvPath, cancellationToken).ConfigureAwait(false);
         if (request.PriorInputs is not { } prior || request.PriorOutputs is not { } outputs)
         {
-            return new PlanResult(PlanAction.Create, ["drvPath"], ["generation", "previousSystem", "activatedAt"], $"deploy {expected}");
+            return new PlanResult(PlanAction.Create, ["drvPath"], ["generation", "previousSystem", "activatedAt"], desired.LeavesNodeAsItIs ? $"{desired.Goal} {expected}" : $"deploy {expected}");
         }
 
         var changed = ChangedFields(prior, request.DesiredInputs);
-        if (desired.Goal is "build" or "dry-activate")
+        if (desired.LeavesNodeAsItIs)
         {
             return new PlanResult(PlanAction.Update, changed, [], $"{desired.Goal} {expected}");
         }
@@ -91,6 +94,12 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
             var facts = await _deployment.ReadAsync(inputs.Target, prior.AgentPath, cancellationToken).ConfigureAwait(false);
             if (GoalCheck.IsMet(inputs, expected, facts.CurrentSystem, facts.ProfileSystem))
             {
+                if (inputs.KeepResult is not null && !inputs.BuildOnTarget)
+                {
+                    // --keep-result on a node that already runs its system: the root is still made.
+                    await _deployment.RealiseHereAsync(inputs, call, cancellationToken).ConfigureAwait(false);
+                }
+
                 return new ApplyResult(prior.With(facts).ToJson());
             }
         }

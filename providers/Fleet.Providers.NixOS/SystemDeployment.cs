@@ -43,6 +43,19 @@ public sealed class SystemDeployment
             return new SystemOutputs(system, null, null, null, "not activated (goal build)", null, null).ToJson();
         }
 
+        if (inputs.Goal == "push")
+        {
+            // Colmena's push: the closure is on the node (a system built there already is), nothing is activated.
+            await call.ProgressAsync("copying", null, cancellationToken).ConfigureAwait(false);
+            if (!inputs.BuildOnTarget)
+            {
+                await CopyAsync(target, [system], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
+            }
+
+            await call.LogAsync("info", $"pushed {system}; not activated (goal push)", cancellationToken).ConfigureAwait(false);
+            return (SystemOutputs.From(prior) ?? new SystemOutputs(null, null, null, null, "not run (goal push)", null, null)).ToJson();
+        }
+
         var agent = await _agent.StorePathAsync(cancellationToken).ConfigureAwait(false);
         await call.ProgressAsync("copying", null, cancellationToken).ConfigureAwait(false);
         // A system built on the node is there already (and not here): only the agent travels.
@@ -176,17 +189,37 @@ public sealed class SystemDeployment
     {
         if (!inputs.BuildOnTarget)
         {
-            // A GC root for the run, so a garbage collection between build and copy cannot take the system.
-            var root = Path.Combine(GcRoots, Path.GetFileNameWithoutExtension(inputs.DrvPath));
-            await RunLoggedAsync(ProcessSpec.Create("nix-store", "--realise", inputs.DrvPath, "--add-root", root, "--indirect"), call, "building", cancellationToken).ConfigureAwait(false);
-            return File.ResolveLinkTarget(root, returnFinalTarget: true)?.FullName
-                ?? throw new ResourceFailedException($"building {inputs.DrvPath} left no result at {root}");
+            return await RealiseHereAsync(inputs, call, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (inputs.KeepResult is not null)
+        {
+            await call.LogAsync("warning", $"no GC root kept at {inputs.KeepResult}: the system is built on the node, not here", cancellationToken).ConfigureAwait(false);
         }
 
         await CopyAsync(inputs.Target, [inputs.DrvPath], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
         var remote = await RunLoggedAsync(
             _ssh.Command(inputs.Target, ["nix-store", "--realise", inputs.DrvPath]), call, "building on target", cancellationToken).ConfigureAwait(false);
         return remote.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+    }
+
+    /// <summary>
+    /// Builds the system on the deployer (or finds it built) under a GC root: the run's own, so a
+    /// garbage collection between build and copy cannot take it, or `keepResult` (--keep-result),
+    /// an indirect root that outlives the run as `nix build --out-link` would leave it.
+    /// </summary>
+    public async Task<string> RealiseHereAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var root = inputs.KeepResult ?? Path.Combine(GcRoots, Path.GetFileNameWithoutExtension(inputs.DrvPath));
+        if (inputs.KeepResult is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(root)!);
+        }
+
+        await RunLoggedAsync(ProcessSpec.Create("nix-store", "--realise", inputs.DrvPath, "--add-root", root, "--indirect"), call, "building", cancellationToken).ConfigureAwait(false);
+        return File.ResolveLinkTarget(root, returnFinalTarget: true)?.FullName
+            ?? throw new ResourceFailedException($"building {inputs.DrvPath} left no result at {root}");
     }
 
     private async Task CopyAsync(SshTarget target, IEnumerable<string> paths, bool substitute, ProviderCall call, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ public sealed record SystemInputs(
     bool RollbackOnHealthFailure,
     bool MagicRollback,
     int ConfirmTimeout,
-    JsonElement HealthChecks)
+    JsonElement HealthChecks,
+    string? KeepResult = null)
 {
     public static SystemInputs Parse(JsonElement inputs)
     {
@@ -38,7 +39,8 @@ public sealed record SystemInputs(
                 rollback.ValueKind != JsonValueKind.Object || Bool(rollback, "onHealthFailure", true),
                 rollback.ValueKind != JsonValueKind.Object || Bool(rollback, "magic", true),
                 rollback.ValueKind == JsonValueKind.Object && rollback.TryGetProperty("confirmTimeout", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 30,
-                inputs.TryGetProperty("healthChecks", out var h) && h.ValueKind == JsonValueKind.Array ? h.Clone() : JsonDocument.Parse("[]").RootElement.Clone());
+                inputs.TryGetProperty("healthChecks", out var h) && h.ValueKind == JsonValueKind.Array ? h.Clone() : JsonDocument.Parse("[]").RootElement.Clone(),
+                JsonFields.String(inputs, "keepResult"));
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
         {
@@ -48,6 +50,9 @@ public sealed record SystemInputs(
 
     /// <summary>Goals that change what the node runs and so are confirmed and recorded.</summary>
     public bool Activates => Goal is "switch" or "test" or "boot";
+
+    /// <summary>Goals that change nothing the node runs or boots, so every apply does them again (build, push, dry-activate).</summary>
+    public bool LeavesNodeAsItIs => Goal is "build" or "push" or "dry-activate";
 
     public string ConfirmTimeoutText => ConfirmTimeout.ToString(CultureInfo.InvariantCulture);
 

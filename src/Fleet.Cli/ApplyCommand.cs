@@ -1,31 +1,45 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using System.Text.Json;
 using Fleet.Cli.Progress;
 using Fleet.Engine.Apply;
 using Fleet.Engine.Errors;
+using Fleet.Engine.Graph;
 using Fleet.Engine.Planning;
 using Spectre.Console;
 
 namespace Fleet.Cli;
 
 /// <summary>
-/// `fleet apply [PLAN]`: plans (or loads a saved plan, refused if it was edited, made against
+/// `fleet apply [GOAL|PLAN]`: plans (or loads a saved plan, refused if it was edited, made against
 /// another state, or planning it again now gives another plan) and makes it so, under the state
-/// lock, with live progress.
+/// lock, with live progress. A goal word in place of the plan is Colmena's `colmena apply boot`.
 /// Exit codes: 0 all applied, 1 some failed, 2 usage or configuration error, 130 interrupted.
 /// </summary>
 internal static class ApplyCommand
 {
-    public static Argument<string?> PlanFile { get; } = new("plan") { Description = "A plan saved with `fleet plan -o FILE`", Arity = ArgumentArity.ZeroOrOne };
+    /// <summary>A goal word (switch, boot, ..., keys) or, failing that, a saved plan's file (`./switch` for a plan so named).</summary>
+    public static Argument<string?> GoalOrPlan { get; } = CreateGoalOrPlan();
 
-    public static Option<int> Parallel { get; } = new("--parallel", "-p") { Description = "How many resources to apply at once", DefaultValueFactory = _ => 10 };
+    public static Option<int> Parallel { get; } = new("--parallel", "-p") { Description = "How many resources (exec: nodes) to work on at once; 0 for no limit", DefaultValueFactory = _ => 10 };
 
-    public static Option<string?> Goal { get; } = new("--goal")
+    public static Option<string?> Goal { get; } = CreateGoal();
+
+    public static Option<bool> Reboot { get; } = new("--reboot") { Description = "Reboot nodes after activation (overrides deployment.reboot)" };
+
+    public static Option<bool> KeepResult { get; } = new("--keep-result")
     {
-        Description = "What to do with each node's new system: switch, boot, test, dry-activate or build (default: deployment.goal)",
+        Description = "Keep each built system alive as a GC root at gcroots/NODE beside the state database (.fleet/gcroots/NODE by default)",
     };
 
-    public static Option<bool> Reboot { get; } = new("--reboot") { Description = "Reboot nodes after activation" };
+    public static Option<bool> NoSubstitute { get; } = new("--no-substitute")
+    {
+        Description = "Do not let nodes fetch paths from their binary caches while copying (overrides deployment.substituteOnDestination)",
+    };
+
+    public static Option<bool> BuildOnTarget { get; } = new("--build-on-target") { Description = "Build each system on its node (overrides deployment.buildOnTarget)" };
+
+    public static Option<bool> NoBuildOnTarget { get; } = new("--no-build-on-target") { Description = "Build each system on the deployer (overrides deployment.buildOnTarget)" };
 
     public static Option<bool> TrustOnFirstUse { get; } = new("--trust-on-first-use")
     {
@@ -42,31 +56,77 @@ internal static class ApplyCommand
     public static Command Create()
     {
         var command = new Command("apply", "Make the fleet match its configuration");
-        command.Arguments.Add(PlanFile);
+        command.Arguments.Add(GoalOrPlan);
+        AddApplyOptions(command);
+        command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken, ResolveGoal(parse) switch
+        {
+            ApplyGoals.Keys => UploadSecretsCommand.Partial(parse),
+            "build" or "push" => BuildCommand.SystemsOnly(parse),
+            _ => null,
+        })));
+        return command;
+    }
+
+    /// <summary>The options of apply, which `fleet build` shares.</summary>
+    internal static void AddApplyOptions(Command command, bool withGoal = true)
+    {
         SelectionOptions.AddTo(command);
         command.Options.Add(Parallel);
-        command.Options.Add(Goal);
-        command.Options.Add(Reboot);
+        if (withGoal)
+        {
+            command.Options.Add(Goal);
+            command.Options.Add(Reboot);
+            command.Options.Add(NoSubstitute);
+        }
+
+        command.Options.Add(KeepResult);
+        command.Options.Add(BuildOnTarget);
+        command.Options.Add(NoBuildOnTarget);
         command.Options.Add(TrustOnFirstUse);
         command.Options.Add(Plain);
         command.Options.Add(AskSudoPassword);
         command.Options.Add(FleetOptions.Json);
-        command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken)));
-        return command;
+    }
+
+    /// <summary>--parallel as a limit: 0 is none (as Colmena's `-p 0`).</summary>
+    internal static int ParallelLimit(ParseResult parse)
+    {
+        var parallel = parse.GetValue(Parallel);
+        return parallel switch
+        {
+            0 => int.MaxValue,
+            < 0 => throw new FleetException($"--parallel {parallel}: give a number of resources to work on at once, or 0 for no limit"),
+            _ => parallel,
+        };
+    }
+
+    /// <summary>
+    /// The goal of this run: the positional word (Colmena's `apply boot`) or --goal, which must
+    /// then agree; null leaves each node's deployment.goal. `fleet build` passes its own.
+    /// </summary>
+    internal static string? ResolveGoal(ParseResult parse, string? verbGoal = null)
+    {
+        var flag = parse.GetValue(Goal);
+        if (flag is not null && !ApplyGoals.IsGoal(flag))
+        {
+            throw new FleetException($"--goal {flag}: expected {ApplyGoals.Listed}");
+        }
+
+        var positional = parse.GetValue(GoalOrPlan) is { } word && ApplyGoals.IsGoal(word) ? word : verbGoal;
+        return flag is not null && positional is not null && flag != positional
+            ? throw new FleetException($"the goal is given twice and differently: {positional} and --goal {flag}; give one")
+            : positional ?? flag;
     }
 
     /// <param name="partial">Another verb's slice of the fleet (upload-secrets); null applies everything selected.</param>
-    internal static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, PartialApply? partial = null)
+    /// <param name="verbGoal">The goal the verb itself means (`fleet build`); null for apply, which reads it from its command line.</param>
+    internal static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, PartialApply? partial = null, string? verbGoal = null)
     {
-        var parallel = parse.GetValue(Parallel);
-        if (parallel < 1)
+        var parallel = ParallelLimit(parse);
+        var goal = ResolveGoal(parse, verbGoal);
+        if (parse.GetValue(BuildOnTarget) && parse.GetValue(NoBuildOnTarget))
         {
-            throw new FleetException("--parallel must be at least 1");
-        }
-
-        if (parse.GetValue(Goal) is { } goal && goal is not ("switch" or "boot" or "test" or "dry-activate" or "build"))
-        {
-            throw new FleetException($"--goal {goal}: expected switch, boot, test, dry-activate or build");
+            throw new FleetException("--build-on-target and --no-build-on-target contradict each other; give one");
         }
 
         if (parse.GetValue(TrustOnFirstUse))
@@ -78,9 +138,9 @@ internal static class ApplyCommand
         var credentials = parse.GetValue(AskSudoPassword) ? new Fleet.Protocol.CredentialsParams(await SudoPasswordPrompt.AskAsync(cancellationToken).ConfigureAwait(false)) : null;
         var interruption = Interruption.Current;
         var json = parse.GetValue(FleetOptions.Json);
-        var overrides = Overrides(parse);
+        var overrides = Overrides(parse, goal);
         await using var session = await FleetSession.OpenAsync(
-            parse, cancellationToken, partial is null ? overrides : graph => partial.Graph(overrides(graph)), credentials).ConfigureAwait(false);
+            parse, cancellationToken, partial is null ? overrides.ApplyTo : graph => partial.Graph(overrides.ApplyTo(graph)), credentials).ConfigureAwait(false);
 
         // Mistakes stop here, before the state is created or locked: a tampered or foreign saved
         // plan, a selection that selects nothing, an unknown resource type.
@@ -99,6 +159,11 @@ internal static class ApplyCommand
             : partial.Plan(await new Planner(session.State, session.Providers).PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false));
         if (!json)
         {
+            if (!overrides.IsEmpty && session.Graph.Nodes.Any())
+            {
+                Console.WriteLine($"Overrides for this run, on every selected node: {overrides.Describe()}");
+            }
+
             Console.Write(PlanPrinter.Render(plan));
         }
 
@@ -145,25 +210,44 @@ internal static class ApplyCommand
     }
 
     /// <summary>Command-line overrides of node inputs, applied to the graph before planning.</summary>
-    private static Func<Engine.Graph.ResourceGraph, Engine.Graph.ResourceGraph> Overrides(ParseResult parse) => graph =>
+    private static NodeInputOverrides Overrides(ParseResult parse, string? goal)
     {
-        if (parse.GetValue(Goal) is { } goal)
+        static JsonElement Bool(bool value) => JsonSerializer.SerializeToElement(value, CliJsonContext.Default.Boolean);
+        static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value, CliJsonContext.Default.String);
+        var overrides = NodeInputOverrides.None;
+        if (goal is not null and not ApplyGoals.Keys)
         {
-            graph = graph.WithNodeInput("goal", System.Text.Json.JsonSerializer.SerializeToElement(goal, CliJsonContext.Default.String));
+            overrides = overrides.With("goal", Text(goal));
         }
 
         if (parse.GetValue(Reboot))
         {
-            graph = graph.WithNodeInput("reboot", System.Text.Json.JsonSerializer.SerializeToElement(true, CliJsonContext.Default.Boolean));
+            overrides = overrides.With("reboot", Bool(true));
         }
 
-        return graph;
-    };
+        if (parse.GetValue(NoSubstitute))
+        {
+            overrides = overrides.With("substituteOnDestination", Bool(false));
+        }
+
+        if (parse.GetValue(BuildOnTarget) || parse.GetValue(NoBuildOnTarget))
+        {
+            overrides = overrides.With("buildOnTarget", Bool(parse.GetValue(BuildOnTarget)));
+        }
+
+        if (parse.GetValue(KeepResult))
+        {
+            var roots = Path.Combine(Path.GetDirectoryName(FleetOptions.StatePath(parse))!, "gcroots");
+            overrides = overrides.With("keepResult", node => Text(Path.Combine(roots, node.Node ?? node.Id)), $"\"{roots}/NODE\"");
+        }
+
+        return overrides;
+    }
 
     /// <summary>The saved plan named on the command line, checked against the state's key; null without one.</summary>
     private static Plan? LoadSaved(ParseResult parse, FleetSession session)
     {
-        if (parse.GetValue(PlanFile) is not { } file)
+        if (parse.GetValue(GoalOrPlan) is not { } file || ApplyGoals.IsGoal(file))
         {
             return null;
         }
@@ -175,6 +259,10 @@ internal static class ApplyCommand
             (parse.GetValue(SelectionOptions.NoRefresh), "--no-refresh"),
             (parse.GetValue(Goal) is not null, "--goal"),
             (parse.GetValue(Reboot), "--reboot"),
+            (parse.GetValue(KeepResult), "--keep-result"),
+            (parse.GetValue(NoSubstitute), "--no-substitute"),
+            (parse.GetValue(BuildOnTarget), "--build-on-target"),
+            (parse.GetValue(NoBuildOnTarget), "--no-build-on-target"),
         }.Where(o => o.Item1).Select(o => o.Item2).ToList();
         return given.Count > 0
             ? throw new FleetException($"{string.Join(", ", given)} cannot be combined with the saved plan {file}: a saved plan is applied as it was made, with the selection it was made with; apply without a plan file to use them")
@@ -193,7 +281,7 @@ internal static class ApplyCommand
                 .PlanAsync(session.Graph, SelectionOptions.Scope(parse), cancellationToken).ConfigureAwait(false);
         }
 
-        var file = parse.GetValue(PlanFile);
+        var file = parse.GetValue(GoalOrPlan);
         var fresh = await new Planner(session.State, session.Providers) { Refresh = saved.Refreshed }
             .PlanAsync(session.Graph, saved.Scope, cancellationToken).ConfigureAwait(false);
         var differences = SavedPlan.Differences(saved, fresh);
@@ -268,5 +356,27 @@ internal static class ApplyCommand
         {
             output.WriteLine($"  skipped {id}: something it depends on cannot be planned");
         }
+    }
+
+    private static Argument<string?> CreateGoalOrPlan()
+    {
+        var argument = new Argument<string?>("goal-or-plan")
+        {
+            HelpName = "GOAL|PLAN",
+            Description = $"What to do ({ApplyGoals.Listed}; as --goal), or a plan saved with `fleet plan -o FILE`",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        argument.CompletionSources.Add([.. ApplyGoals.All]);
+        return argument;
+    }
+
+    private static Option<string?> CreateGoal()
+    {
+        var option = new Option<string?>("--goal")
+        {
+            Description = "What to do with each node's new system: switch, boot, test, dry-activate, build, push (build and copy, no activation) or keys (upload secrets only); default: deployment.goal",
+        };
+        option.CompletionSources.Add([.. ApplyGoals.All]);
+        return option;
     }
 }

@@ -7,6 +7,7 @@ namespace Fleet.Cli;
 [JsonSerializable(typeof(NodeStatusRow[]))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -23,7 +23,7 @@ internal static class ExecCommand
             var gate = new Lock();
             await using var ssh = new SshConnections();
             var runner = FleetOptions.Runner(parse);
-            var codes = await NodeAccess.ForEachAsync(nodes, parse.GetValue(ApplyCommand.Parallel), async node =>
+            var codes = await NodeAccess.ForEachAsync(nodes, ApplyCommand.ParallelLimit(parse), async node =>
             {
                 var prefix = node.Name.PadRight(width) + " | ";
                 void Write(TextWriter to, string line)

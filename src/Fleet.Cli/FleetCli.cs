@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.CommandLine.Invocation;
 using Fleet.Engine.Errors;
 using Spectre.Console;
@@ -25,6 +26,7 @@ public static class FleetCli
             NodesCommand.Create(),
             PlanCommand.Create(),
             ApplyCommand.Create(),
+            BuildCommand.Create(),
             UploadSecretsCommand.Create(),
             StatusCommand.Create(),
             RollbackCommand.Create(),
@@ -33,14 +35,24 @@ public static class FleetCli
             KnownHostsCommand.Create(),
             ProviderCommand.Create(),
             StateCommand.Create(),
+            CompletionCommand.Create(),
         };
+        // DOS-style help aliases only clutter the completions a Linux shell shows.
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            help.Aliases.Remove("/h");
+            help.Aliases.Remove("/?");
+        }
+
         root.Options.Add(FleetOptions.File);
         root.Options.Add(FleetOptions.Nixpkgs);
         root.Options.Add(FleetOptions.State);
         root.Options.Add(FleetOptions.Verbose);
         // `--on @tag` must not be read as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (UsageErrors.Describe(parse) is { } usage)
+        // `fleet [suggest:N] "LINE"` (what `fleet completion`'s scripts call) completes a line that is unfinished by nature.
+        var suggesting = root.Directives.OfType<SuggestDirective>().FirstOrDefault() is { } suggest && parse.Action == suggest.Action;
+        if (!suggesting && UsageErrors.Describe(parse) is { } usage)
         {
             Console.Error.WriteLine(usage);
             return ExitUsage;

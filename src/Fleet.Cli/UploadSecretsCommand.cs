@@ -8,7 +8,7 @@ using Fleet.Protocol;
 namespace Fleet.Cli;
 
 /// <summary>
-/// `fleet upload-secrets [--on SEL]`: sends the selected nodes' secrets again, and nothing else
+/// `fleet upload-secrets [--on SEL]` (or `upload-keys`, or `apply keys`): sends the selected nodes' secrets again, and nothing else
 /// (after a reboot emptied /run/keys, say). An apply restricted to their secret.file resources,
 /// each one uploaded whatever the plan found.
 /// </summary>
@@ -17,6 +17,8 @@ internal static class UploadSecretsCommand
     public static Command Create()
     {
         var command = new Command("upload-secrets", "Upload the selected nodes' secrets again (nothing else changes)");
+        // Colmena's name for it (`colmena upload-keys`); also `fleet apply keys`.
+        command.Aliases.Add("upload-keys");
         command.Options.Add(FleetOptions.On);
         command.Options.Add(ApplyCommand.Parallel);
         command.Options.Add(ApplyCommand.TrustOnFirstUse);
@@ -24,9 +26,12 @@ internal static class UploadSecretsCommand
         command.Options.Add(ApplyCommand.AskSudoPassword);
         command.Options.Add(FleetOptions.Json);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() =>
-            ApplyCommand.RunAsync(parse, cancellationToken, new PartialApply(graph => Secrets(graph, parse), ResendAll))));
+            ApplyCommand.RunAsync(parse, cancellationToken, Partial(parse))));
         return command;
     }
+
+    /// <summary>The slice of the fleet this verb applies: the selected nodes' secrets, each sent again.</summary>
+    internal static PartialApply Partial(ParseResult parse) => new(graph => Secrets(graph, parse), ResendAll);
 
     private static ResourceGraph Secrets(ResourceGraph graph, ParseResult parse)
     {

@@ -13,6 +13,10 @@ public sealed class NodeSelectorTests
     [InlineData("@staging", "anything", false)]
     [InlineData("db1,@prod", "x", true)]
     [InlineData("", "x", true)]
+    [InlineData("@pro*", "anything", true)]
+    [InlineData("@p?od", "anything", true)]
+    [InlineData("@prod-*", "anything", false)]
+    [InlineData("web-*,@sta*", "db-1", false)]
     public void Globs_and_tags_select_nodes(string selector, string node, bool expected)
     {
         Assert.Equal(expected, NodeSelector.Parse(selector).Matches(node, ["prod"]));

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Fleet.Engine.Graph;
 
 /// <summary>
-/// `--on` selection: comma-separated node name globs (`web-*`, `db?`) and tags (`@prod`).
-/// An empty selector selects every node.
+/// `--on` selection: comma-separated node name globs (`web-*`, `db?`) and tag globs (`@prod`,
+/// `@web-*`), as Colmena's `--on` reads them. An empty selector selects every node.
 /// </summary>
 public sealed record NodeSelector(ImmutableArray<string> Terms)
 {
@@ -20,7 +20,7 @@ public sealed record NodeSelector(ImmutableArray<string> Terms)
     {
         ArgumentNullException.ThrowIfNull(tags);
         return Terms.IsEmpty || Terms.Any(term => term.StartsWith('@')
-            ? tags.Contains(term[1..])
+            ? tags.Any(GlobToRegex(term[1..]).IsMatch)
             : GlobToRegex(term).IsMatch(node));
     }
 

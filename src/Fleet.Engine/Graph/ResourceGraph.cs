@@ -68,13 +68,17 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
     /// The graph with one input of every nixos.system resource set to a value (a command-line
     /// override such as `--goal boot` or `--reboot`).
     /// </summary>
-    public ResourceGraph WithNodeInput(string name, JsonElement value)
+    public ResourceGraph WithNodeInput(string name, JsonElement value) => WithNodeInput(name, _ => value);
+
+    /// <summary>The graph with one input of every nixos.system resource set to a value of its own (`--keep-result`'s root per node).</summary>
+    public ResourceGraph WithNodeInput(string name, Func<Resource, JsonElement> valueOf)
     {
+        ArgumentNullException.ThrowIfNull(valueOf);
         var resources = Resources;
         foreach (var node in Nodes)
         {
             var inputs = System.Text.Json.Nodes.JsonNode.Parse(node.Inputs.GetRawText())!.AsObject();
-            inputs[name] = System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText());
+            inputs[name] = System.Text.Json.Nodes.JsonNode.Parse(valueOf(node).GetRawText());
             resources = resources.SetItem(node.Id, node with { Inputs = JsonSerializer.SerializeToElement(inputs, EngineJsonContext.Default.JsonObject) });
         }
 
