@@ -17,8 +17,13 @@
         fleetModule = ./nix-modules/fleet/module.nix;
       };
 
+      # The fleet in a flake-parts module tree: options `fleet` (the fleet module; read back, the
+      # evaluated fleet) and `flake.fleet` (the output fleet's CLI reads). See docs/user-guide.md.
+      flakeModules.default = ./nix-modules/flake-parts/fleet.nix;
+
       nixosModules = {
-        # deployment.* options, for configurations evaluated outside fleet ("cooked" nodes).
+        # deployment.* options, for configurations evaluated outside fleet ("cooked" nodes); a
+        # cooked configuration without them is deployed with the default settings.
         deployment = ./nix-modules/fleet/deployment.nix;
         fleet-agent = ./nix-modules/nixos/agent.nix;
         deploy-user = ./nix-modules/nixos/deploy-user.nix;

@@ -1,10 +1,20 @@
 # NixOS module declaring how fleet reaches and deploys a node (`deployment.*`).
 # Imported into every node's evaluation by the fleet module.
-# It takes no `name` argument, so configurations evaluated outside fleet can import it too.
+# It takes no `name` argument, so configurations evaluated outside fleet can import it too: for
+# those ("cooked") the node's name is known to fleet alone, which calls `connectionFor` and
+# `nodeResources` with it instead of setting `nodeName` (that would mean evaluating them again).
 { config, lib, ... }:
 let
   inherit (lib) mkOption types;
   d = config.deployment;
+
+  resourceOptions = import ./resource-options.nix { inherit lib; } // {
+    beforeSystem = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Whether this node's system (its activation) waits for this resource.";
+    };
+  };
 in
 {
   # Features that turn node settings into resources of their own (secrets, hooks) live in
@@ -16,30 +26,38 @@ in
       type = types.nullOr types.str;
       default = null;
       internal = true;
-      description = "Set by fleet: this node's name in the fleet (also for cooked configurations).";
+      description = "Set by fleet for the nodes it evaluates: this node's name in the fleet (null in a cooked configuration).";
     };
     connection = mkOption {
       type = types.attrsOf types.raw;
       readOnly = true;
       internal = true;
-      description = "How to reach this node, as every node-side provider takes it in its inputs.";
+      description = "How to reach this node, as every node-side provider takes it in its inputs (`connectionFor nodeName`).";
+    };
+    connectionFor = mkOption {
+      type = types.functionTo (types.attrsOf types.raw);
+      readOnly = true;
+      internal = true;
+      description = "The connection of this node given its name in the fleet.";
+    };
+    nodeResources = mkOption {
+      description = ''
+        Resources of this node that depend on its name in the fleet (secrets, hooks): a function
+        from the node, `{ name, connection }`, to resources by key, merged into `resources`. fleet
+        calls it with the node's name, which a configuration evaluated outside fleet does not know.
+      '';
+      default = _: { };
+      internal = true;
+      type = types.functionTo (types.attrsOf (types.submodule { options = resourceOptions; }));
     };
     resources = mkOption {
       description = ''
         Resources that belong to this node, by key; each becomes the fleet resource
         `node.<name>.<key>` with `node` set to this node. Secrets and hooks are declared through
-        their own options and land here.
+        their own options and land in `nodeResources`.
       '';
       default = { };
-      type = types.attrsOf (types.submodule {
-        options = import ./resource-options.nix { inherit lib; } // {
-          beforeSystem = mkOption {
-            type = types.bool;
-            default = false;
-            description = "Whether this node's system (its activation) waits for this resource.";
-          };
-        };
-      });
+      type = types.attrsOf (types.submodule { options = resourceOptions; });
     };
 
     targetHost = mkOption {
@@ -143,8 +161,9 @@ in
     };
   };
 
-  config.deployment.connection = {
-    targetHost = if d.targetHost == null then d.nodeName else d.targetHost;
+  config.deployment.connectionFor = name: {
+    targetHost = if d.targetHost == null then name else d.targetHost;
     inherit (d) targetPort targetUser sshOptions hostKey;
   };
+  config.deployment.connection = d.connectionFor d.nodeName;
 }

@@ -11,9 +11,11 @@ let
   # Colmena-style hives put meta.nixpkgs at the top level of a plain attrset: read it before
   # the module system exists, because the module system comes from that nixpkgs.
   rawMeta = if builtins.isAttrs loaded then loaded.meta or { } else { };
+  # Without its priority, if it has one (flake-parts' `flake.fleet` gives it with mkForce).
+  rawNixpkgs = let v = rawMeta.nixpkgs; in if builtins.isAttrs v && v._type or null == "override" then v.content else v;
   chosen =
     if nixpkgs != null then nixpkgs
-    else if rawMeta ? nixpkgs then rawMeta.nixpkgs
+    else if rawMeta ? nixpkgs then rawNixpkgs
     else throw "fleet: no nixpkgs given; set `meta.nixpkgs` in ${toString entry} or pass --nixpkgs PATH";
   pkgs =
     if builtins.isAttrs chosen && chosen ? lib then chosen

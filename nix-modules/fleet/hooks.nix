@@ -52,20 +52,17 @@ let
 
   hookType = phase: types.nullOr (types.submodule { options = hookOptions phase; });
 
-  # Set by fleet for every node, raw or cooked (no `name` module argument: cooked
-  # configurations are evaluated without one).
-  name = config.deployment.nodeName;
-
-  hookResource = phase: h: {
+  # `node` ({ name, connection }) comes from fleet: a cooked configuration does not know its name.
+  hookResource = node: phase: h: {
     type = "hook.command";
     inputs = lib.filterAttrs (k: v: !(builtins.elem k [ "argv" "script" ]) || v != null) {
       inherit (h) argv script on timeout environment always;
       inherit phase;
-      node = name;
+      node = node.name;
       # The system this deployment activates: a changed system re-runs the hook.
       system = builtins.unsafeDiscardStringContext config.system.build.toplevel.outPath;
-    } // config.deployment.connection // lib.optionalAttrs (phase == "postActivate") {
-      watch."node.${name}" = { "$ref" = "node.${name}"; };
+    } // node.connection // lib.optionalAttrs (phase == "postActivate") {
+      watch."node.${node.name}" = { "$ref" = "node.${node.name}"; };
     };
     beforeSystem = phase == "preActivate";
     dependsOn = lib.optional (phase == "postActivate") "@system";
@@ -95,8 +92,7 @@ in
     };
   };
 
-  config.deployment.resources = lib.mkMerge [
-    (lib.mkIf (d.hooks.preActivate != null) { "hook.preActivate" = hookResource "preActivate" d.hooks.preActivate; })
-    (lib.mkIf (d.hooks.postActivate != null) { "hook.postActivate" = hookResource "postActivate" d.hooks.postActivate; })
-  ];
+  config.deployment.nodeResources = node:
+    lib.optionalAttrs (d.hooks.preActivate != null) { "hook.preActivate" = hookResource node "preActivate" d.hooks.preActivate; }
+    // lib.optionalAttrs (d.hooks.postActivate != null) { "hook.postActivate" = hookResource node "postActivate" d.hooks.postActivate; };
 }

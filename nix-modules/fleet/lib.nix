@@ -7,7 +7,7 @@ let
     specialArgs = {
       inherit pkgs system;
       fleetNixpkgsPath = nixpkgsPath;
-      # For "cooked" nodes evaluated by the user: import fleetModules.deployment into them.
+      # For "cooked" nodes evaluated by the user, who may import fleetModules.deployment into them.
       fleetModules = { deployment = ./deployment.nix; };
     } // specialArgs;
   };

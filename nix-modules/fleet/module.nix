@@ -21,9 +21,35 @@ let
         // (config.meta.nodeSpecialArgs.${name} or { });
     };
 
+  cooked = name: c:
+    if builtins.isAttrs c && c ? config.system.build.toplevel then c
+    else throw "fleet: evaluatedNodes.${name} is not an evaluated NixOS configuration (a nixosSystem or eval-config.nix result, with config.system.build.toplevel); give NixOS modules in nodes.${name} instead";
+
+  # The deployment modules' defaults, for a cooked configuration that did not import them. The
+  # freeform type takes what those modules define for NixOS (assertions, ...), which is unused here.
+  defaultDeployment = (lib.evalModules {
+    modules = [ ./deployment.nix { _module.freeformType = types.lazyAttrsOf types.raw; } ];
+  }).config.deployment;
+
+  # How fleet deploys a node: its `deployment` settings, with what needs the node's name in the
+  # fleet computed here from the attribute name. A cooked configuration is used as it is, never
+  # evaluated again (so its toplevel is the one nixos-rebuild builds from it): its own
+  # `deployment` options if it imported the deployment module, else the defaults.
+  deploymentOf = name: node:
+    let
+      d = if node ? options.deployment then node.config.deployment else defaultDeployment;
+      connection = d.connectionFor name;
+    in
+    d // {
+      inherit connection;
+      resources = d.resources // d.nodeResources { inherit name connection; };
+    };
+
+  nodeDeployments = lib.mapAttrs deploymentOf config.nodeConfigurations;
+
   nodeResource = name: node:
     let
-      d = node.config.deployment;
+      d = nodeDeployments.${name};
       toplevel = node.config.system.build.toplevel;
     in
     nameValuePair "node.${name}" {
@@ -42,12 +68,12 @@ let
     };
 
   # deployment.resources of every node, lifted into the graph as node.<name>.<key>.
-  nodeOwnedResources = lib.concatMapAttrs (name: node:
+  nodeOwnedResources = lib.concatMapAttrs (name: d:
     lib.mapAttrs' (key: r: nameValuePair "node.${name}.${key}" {
       inherit (r) type inputs;
       node = name;
       dependsOn = map (d: if d == "@system" then "node.${name}" else d) r.dependsOn;
-    }) node.config.deployment.resources) config.nodeConfigurations;
+    }) d.resources) nodeDeployments;
 
   userResource = id: r: {
     inherit (r) type inputs dependsOn;
@@ -82,7 +108,7 @@ in
     defaults = mkOption {
       type = types.deferredModule;
       default = { };
-      description = "NixOS modules applied to every node.";
+      description = "NixOS modules applied to every node of `nodes` (not to `evaluatedNodes`, which are used as they are).";
     };
 
     nodes = mkOption {
@@ -96,7 +122,11 @@ in
       default = { };
       description = ''
         Already-evaluated ("cooked") NixOS configurations, by node name: the result of
-        nixpkgs' nixosSystem or eval-config.nix, with the fleet deployment module imported.
+        nixpkgs' nixosSystem or eval-config.nix, e.g. a flake's `nixosConfigurations`. Each is
+        deployed as it is, not evaluated again: its toplevel is the one nixos-rebuild builds.
+        Deployment settings are the defaults (targetHost = the node's name, ...), or, if the
+        configuration imports fleet's deployment module (`fleet.nixosModules.deployment`), its
+        `deployment.*` values. `defaults` and `meta.specialArgs` do not apply to them.
       '';
     };
 
@@ -150,7 +180,7 @@ in
 
   config = {
     nodeConfigurations = mapAttrs evalNode config.nodes
-      // mapAttrs (name: cooked: cooked.extendModules { modules = [{ deployment.nodeName = name; }]; }) config.evaluatedNodes;
+      // mapAttrs cooked config.evaluatedNodes;
 
     resourceGraph = {
       version = 1;

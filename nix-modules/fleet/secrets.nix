@@ -8,8 +8,6 @@
 let
   inherit (lib) mkOption types;
   d = config.deployment;
-  # Set by fleet for every node, raw or cooked (cooked ones have no `name` module argument).
-  nodeName = d.nodeName;
 
   secretType = types.submodule ({ name, ... }: {
     options = {
@@ -61,13 +59,14 @@ let
 
   sources = s: lib.count (v: v != null) [ s.text s.file s.command ];
 
-  secretResource = key: s: {
+  # `node` ({ name, connection }) comes from fleet: a cooked configuration does not know its name.
+  secretResource = node: key: s: {
     type = "secret.file";
     inputs = lib.filterAttrs (_: v: v != null) ({
       name = key;
       inherit (s) text command destination owner group mode upload restartUnits;
       file = if s.file == null then null else toString s.file;
-    } // config.deployment.connection);
+    } // node.connection);
     beforeSystem = s.upload == "before-activation";
     dependsOn = lib.optional (s.upload == "after-activation") "@system";
   };
@@ -89,6 +88,6 @@ in
       message = "deployment.secrets.${key}: give exactly one of `text`, `file` and `command`.";
     }) d.secrets;
 
-    deployment.resources = lib.mapAttrs' (key: s: lib.nameValuePair "secret.${key}" (secretResource key s)) d.secrets;
+    deployment.nodeResources = node: lib.mapAttrs' (key: s: lib.nameValuePair "secret.${key}" (secretResource node key s)) d.secrets;
   };
 }

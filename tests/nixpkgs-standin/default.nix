@@ -16,6 +16,8 @@ let
   pkgs = trivial // host // {
     inherit lib system;
     isStandin = true;
+    # As nixpkgs' pkgs.path: the source tree (for nixos/lib/eval-config.nix).
+    path = ./.;
 
     # Only the bits of stdenv that modules commonly read; building with it is impossible here.
     stdenv = {
