@@ -14,8 +14,11 @@ let
   host = import ./pkgs/host-programs.nix { inherit system trivial; };
 
   pkgs = trivial // host // {
-    inherit lib system;
+    inherit lib system config overlays;
     isStandin = true;
+    # As in nixpkgs: the source tree (where nixos/lib/eval-config.nix is), and the `config` and
+    # `overlays` the set was imported with.
+    path = ./.;
 
     # Only the bits of stdenv that modules commonly read; building with it is impossible here.
     stdenv = {
