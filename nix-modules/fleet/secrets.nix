@@ -61,16 +61,7 @@ let
 
   sources = s: lib.count (v: v != null) [ s.text s.file s.command ];
 
-  secretResource = key: s: {
-    type = "secret.file";
-    inputs = lib.filterAttrs (_: v: v != null) ({
-      name = key;
-      inherit (s) text command destination owner group mode upload restartUnits;
-      file = if s.file == null then null else toString s.file;
-    } // config.deployment.connection);
-    beforeSystem = s.upload == "before-activation";
-    dependsOn = lib.optional (s.upload == "after-activation") "@system";
-  };
+  secretResource = import ./secret-resource.nix { inherit lib; } config.deployment.connection;
 in
 {
   options.deployment.secrets = mkOption {
