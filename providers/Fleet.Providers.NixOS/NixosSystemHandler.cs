@@ -22,6 +22,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
            "hostKey":{"type":["string","null"]},
            "goal":{"enum":["switch","boot","test","dry-activate","build"]},
            "buildOnTarget":{"type":"boolean"},"substituteOnDestination":{"type":"boolean"},"reboot":{"type":"boolean"},
+           "machinesFile":{"type":"string"},"replaceUnknownProfiles":{"type":"boolean"},
            "rollback":{"type":"object","properties":{"onHealthFailure":{"type":"boolean"},"magic":{"type":"boolean"},"confirmTimeout":{"type":"integer","minimum":1}}},
            "healthChecks":{"type":"array","items":{"type":"object","required":["type"]}}}}
         """);
