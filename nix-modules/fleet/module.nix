@@ -103,7 +103,7 @@ in
       description = mkOption {
         type = types.str;
         default = "";
-        description = "A short description of the fleet, shown by `fleet nodes`.";
+        description = "A short description of the fleet (Colmena's meta.description), carried in the resource graph.";
       };
       nixpkgs = mkOption {
         type = types.raw;
