@@ -129,7 +129,8 @@ public sealed class SystemDeployment
     private async Task RequireKnownProfileAsync(SshTarget target, CancellationToken cancellationToken)
     {
         var facts = await ReadAsync(target, null, cancellationToken).ConfigureAwait(false);
-        if (facts.ProfileSystem is { } profile && !Directory.Exists(profile))
+        // Without a profile `readlink -f` names the profile link itself, not a store path.
+        if (facts.ProfileSystem is { } profile && profile.StartsWith("/nix/store/", StringComparison.Ordinal) && !Directory.Exists(profile))
         {
             throw new ResourceFailedException(
                 $"{target.Destination} runs the system profile {profile}, which is not in this deployer's store, and deployment.replaceUnknownProfiles is false: " +

@@ -96,6 +96,39 @@ public sealed class HiveDeployTests
         Assert.Equal("active", (await SshAsync(fleet, "/run/current-system/sw/bin/systemctl is-active post-activation-key.path")).Trim());
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Replace_unknown_profiles_false_refuses_a_node_whose_profile_the_deployer_does_not_have()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("alpha");
+        string HiveSaying(string text) => $$"""
+            {
+              defaults = { pkgs, ... }: {
+                system.stateVersion = "24.05";
+                system.activationScripts.netup = "${pkgs.iproute2}/bin/ip link set eth0 up";
+                deployment.rollback.confirmTimeout = 120;
+              };
+              alpha = {
+                deployment.replaceUnknownProfiles = false;
+                environment.etc."said".text = "{{text}}";
+              };
+            }
+            """;
+        File.WriteAllText(Path.Combine(fleet.Dir, "hive.nix"), HiveSaying("first"));
+        var first = await fleet.FleetAsync("apply", "-f", "hive.nix", "--plain");
+        Assert.True(first.ExitCode == 0, "a node without a profile yet is deployed: " + first.StandardOutput + first.StandardError);
+        // Someone else's system: a store path only the node has, made its system profile.
+        var foreign = (await SshAsync(fleet, "mkdir -p /tmp/foreign && echo elsewhere >/tmp/foreign/marker && nix-store --add /tmp/foreign")).Trim();
+        await SshAsync(fleet, $"nix-env --profile /nix/var/nix/profiles/system --set {foreign}");
+        Assert.False(Directory.Exists(foreign));
+
+        File.WriteAllText(Path.Combine(fleet.Dir, "hive.nix"), HiveSaying("second"));
+        var second = await fleet.FleetAsync("apply", "-f", "hive.nix", "--plain");
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains($"runs the system profile {foreign}, which is not in this deployer's store, and deployment.replaceUnknownProfiles is false", second.StandardOutput + second.StandardError, StringComparison.Ordinal);
+        Assert.Equal("first", (await SshAsync(fleet, "cat /etc/said")).Trim());
+    }
+
     private static async Task<string> KeyAsync(TestbedFleet fleet, string path) =>
         (await SshAsync(fleet, $"stat -c '%U %G %a' {path} | tr '\\n' ' '; cat {path}")).Trim();
 
