@@ -19,7 +19,7 @@ in
 {
   # Features that turn node settings into resources of their own (secrets, hooks) live in
   # their own modules and fill `deployment.resources`.
-  imports = [ ./secrets.nix ./hooks.nix ];
+  imports = [ ./secrets.nix ./keys.nix ./hooks.nix ];
 
   options.deployment = {
     nodeName = mkOption {
@@ -104,6 +104,16 @@ in
       type = types.bool;
       default = false;
       description = "Build the system on the node itself (its .drv closure is copied there) instead of on the deployer.";
+    };
+    replaceUnknownProfiles = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Whether fleet may activate a new system on a node whose running system it does not know
+        (its store path is not in the deployer's store: switched by hand, by another deployer, or
+        garbage-collected here). false refuses such a node, so as not to undo someone else's
+        deployment.
+      '';
     };
     substituteOnDestination = mkOption {
       type = types.bool;

@@ -3,11 +3,15 @@
 #   nix-instantiate --eval --strict --json --read-write-mode eval.nix -A resourceGraph \
 #     --arg entry ./fleet.nix [--arg nixpkgs /path/to/nixpkgs]
 #
-# `entry` is a fleet module (attrset, function or path); `meta.nixpkgs` names nixpkgs unless
-# `nixpkgs` is given here. nixpkgs may be a source path or an already-imported package set.
+# `entry` is a fleet module or a Colmena hive (attrset, function or path); `meta.nixpkgs` names
+# nixpkgs unless `nixpkgs` is given here. nixpkgs may be a source path, the nixpkgs function or an
+# already-imported package set.
 { entry, nixpkgs ? null, system ? builtins.currentSystem }:
 let
-  loaded = if builtins.isPath entry || builtins.isString entry then import entry else entry;
+  hive = import ./hive.nix;
+  # A Colmena hive is read as Colmena reads it: a function hive called, `network` as `meta`.
+  isFile = builtins.isPath entry || builtins.isString entry;
+  loaded = hive.normalise (if isFile then toString entry else "the fleet entry") (if isFile then import entry else entry);
   # Colmena-style hives put meta.nixpkgs at the top level of a plain attrset: read it before
   # the module system exists, because the module system comes from that nixpkgs.
   rawMeta = if builtins.isAttrs loaded then loaded.meta or { } else { };
@@ -17,14 +21,12 @@ let
     if nixpkgs != null then nixpkgs
     else if rawMeta ? nixpkgs then rawNixpkgs
     else throw "fleet: no nixpkgs given; set `meta.nixpkgs` in ${toString entry} or pass --nixpkgs PATH";
-  pkgs =
-    if builtins.isAttrs chosen && chosen ? lib then chosen
-    else import chosen { inherit system; };
+  pkgs = hive.packageSet { what = "meta.nixpkgs"; inherit system; } chosen;
   # eval-config.nix is found in the nixpkgs source tree: the path given, or pkgs.path.
-  nixpkgsPath = if builtins.isAttrs chosen then chosen.path or null else chosen;
+  nixpkgsPath = hive.sourceTree chosen pkgs;
   evaluated = import ./lib.nix { inherit pkgs system nixpkgsPath; modules = [ entryModule ]; };
   # Keep the file name on the user's definitions so errors say where a bad value came from.
-  entryModule = if builtins.isPath entry || builtins.isString entry
+  entryModule = if isFile
     then { _file = toString entry; imports = [ loaded ]; }
     else loaded;
 in

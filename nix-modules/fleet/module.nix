@@ -1,21 +1,57 @@
 # The fleet module: nodes, defaults, resources and meta in; resourceGraph out.
 # Evaluated with lib.evalModules from the user's nixpkgs (see lib.nix).
-{ config, lib, pkgs, system, fleetNixpkgsPath ? null, ... }:
+{ config, options, lib, pkgs, system, fleetNixpkgsPath ? null, ... }:
 let
   inherit (lib) mkOption types mapAttrs mapAttrs' nameValuePair;
+  hive = import ./hive.nix;
 
   nixpkgsPath =
     if fleetNixpkgsPath != null then fleetNixpkgsPath
     else throw "fleet: cannot find nixpkgs' source tree (for nixos/lib/eval-config.nix): give meta.nixpkgs as a path, or a package set with `path`";
 
+  # A node: a NixOS module, or (as Colmena allows) a list of them.
+  nodeType = types.coercedTo (types.listOf types.raw) (modules: { imports = modules; }) types.deferredModule;
+
+  # Colmena's hive layout: every top-level attribute that is not an option of this module is a
+  # node (the module's freeform part), beside the nodes given in `nodes`.
+  reservedNames = [ "meta" "network" "defaults" ];
+  hiveNodes = removeAttrs config (builtins.attrNames options);
+  allNodes = lib.zipAttrsWith (name: modules:
+    if builtins.elem name reservedNames
+    then throw "fleet: \"${name}\" is a reserved name and cannot be a node (`network` is the NixOps name of `meta`, given at the top level of a hive only)"
+    else { imports = modules; }) [ config.nodes hiveNodes ];
+
+  # The nixpkgs a node is built with: meta.nodeNixpkgs.<node>, else meta.nixpkgs.
+  nodeNixpkgs = name:
+    if config.meta.nodeNixpkgs ? ${name} then
+      let
+        conf = config.meta.nodeNixpkgs.${name};
+        npkgs = hive.packageSet { what = "meta.nodeNixpkgs.${name}"; inherit system; } conf;
+      in
+      {
+        pkgs = npkgs;
+        path = let p = hive.sourceTree conf npkgs; in
+          if p != null then p
+          else throw "fleet: meta.nodeNixpkgs.${name}: cannot find its source tree (for nixos/lib/eval-config.nix): give a path, or a package set with `path`";
+      }
+    else { inherit pkgs; path = nixpkgsPath; };
+
   evalNode = name: module:
-    import (nixpkgsPath + "/nixos/lib/eval-config.nix") {
-      inherit system;
+    let npkgs = nodeNixpkgs name; in
+    import (npkgs.path + "/nixos/lib/eval-config.nix") {
+      # As Colmena does: the node's platform is its package set's, and the set's overlays and
+      # config carry over into the node's own `nixpkgs.*` (its definitions merge after them).
+      system = npkgs.pkgs.stdenv.hostPlatform.system or npkgs.pkgs.system or system;
       modules = [
         ./deployment.nix
+        {
+          nixpkgs.overlays = lib.mkBefore (npkgs.pkgs.overlays or [ ]);
+          nixpkgs.config = lib.mkBefore (npkgs.pkgs.config or { });
+        }
         config.defaults
         module
-        { networking.hostName = lib.mkDefault name; deployment.nodeName = name; }
+        # NixOS' hostName is one DNS label: a node named "gamma.tld" is host "gamma" by default.
+        { networking.hostName = lib.mkDefault (builtins.head (builtins.match "([^.]*).*" name)); deployment.nodeName = name; }
       ];
       specialArgs = { inherit name; nodes = config.nodeConfigurations; } // config.meta.specialArgs
         // (config.meta.nodeSpecialArgs.${name} or { });
@@ -61,9 +97,11 @@ let
         drvPath = toplevel.drvPath;
         systemName = toplevel.name;
         tags = d.tags;
-        inherit (d) goal buildOnTarget substituteOnDestination reboot;
+        inherit (d) goal buildOnTarget substituteOnDestination reboot replaceUnknownProfiles;
         rollback = d.rollback;
         healthChecks = map (c: lib.filterAttrs (_: v: v != null) c) d.healthChecks;
+      } // lib.optionalAttrs (config.meta.machinesFile != null) {
+        inherit (config.meta) machinesFile;
       };
     };
 
@@ -88,10 +126,37 @@ in
         default = "fleet";
         description = "Name of the fleet, used in state and status output.";
       };
+      description = mkOption {
+        type = types.str;
+        default = "";
+        description = "A short description of the fleet (Colmena's meta.description), carried in the resource graph.";
+      };
       nixpkgs = mkOption {
         type = types.raw;
         default = pkgs;
-        description = "nixpkgs (a source path or an imported package set) the nodes are built with.";
+        description = "nixpkgs the nodes are built with: a source path, the nixpkgs function (`import <nixpkgs>`) or an imported package set.";
+      };
+      nodeNixpkgs = mkOption {
+        type = types.attrsOf types.raw;
+        default = { };
+        description = "nixpkgs for one node, by node name, in any form `meta.nixpkgs` takes; the node's platform is that package set's.";
+      };
+      machinesFile = mkOption {
+        type = types.nullOr (types.either types.str types.path);
+        default = null;
+        apply = v: if v == null then null else toString v;
+        example = "/etc/nix/machines.fleet";
+        description = ''
+          A Nix machines file (the format of /etc/nix/machines) whose machines build the fleet's
+          systems: fleet's local builds run with `--option builders @FILE`. Ignored for nodes
+          that build on themselves (`deployment.buildOnTarget`). A Nix path is used by its name
+          only, never copied into the store.
+        '';
+      };
+      allowApplyAll = mkOption {
+        type = types.bool;
+        default = true;
+        description = "Whether `fleet apply` (and the commands that apply part of the fleet) may run without `--on` or `--target`; false guards against deploying to every node by accident.";
       };
       specialArgs = mkOption {
         type = types.attrsOf types.raw;
@@ -112,9 +177,9 @@ in
     };
 
     nodes = mkOption {
-      type = types.attrsOf types.deferredModule;
+      type = types.attrsOf nodeType;
       default = { };
-      description = "NixOS modules of each node, by node name.";
+      description = "NixOS modules of each node (a module or a list of them), by node name; a Colmena hive's top-level nodes are added to these.";
     };
 
     evaluatedNodes = mkOption {
@@ -178,13 +243,16 @@ in
     };
   };
 
+  freeformType = types.attrsOf nodeType;
+
   config = {
-    nodeConfigurations = mapAttrs evalNode config.nodes
+    nodeConfigurations = mapAttrs evalNode allNodes
       // mapAttrs cooked config.evaluatedNodes;
 
     resourceGraph = {
       version = 1;
       fleet = config.meta.name;
+      inherit (config.meta) description allowApplyAll;
       providers = mapAttrs (_: p: { inherit (p) timeout; } // lib.optionalAttrs (p.command != null) { command = map toString p.command; }) config.providers;
       resources =
         mapAttrs' nodeResource config.nodeConfigurations

@@ -60,16 +60,7 @@ let
   sources = s: lib.count (v: v != null) [ s.text s.file s.command ];
 
   # `node` ({ name, connection }) comes from fleet: a cooked configuration does not know its name.
-  secretResource = node: key: s: {
-    type = "secret.file";
-    inputs = lib.filterAttrs (_: v: v != null) ({
-      name = key;
-      inherit (s) text command destination owner group mode upload restartUnits;
-      file = if s.file == null then null else toString s.file;
-    } // node.connection);
-    beforeSystem = s.upload == "before-activation";
-    dependsOn = lib.optional (s.upload == "after-activation") "@system";
-  };
+  secretResource = node: import ./secret-resource.nix { inherit lib; } node.connection;
 in
 {
   options.deployment.secrets = mkOption {

@@ -23,6 +23,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
            "goal":{"enum":["switch","boot","test","dry-activate","build","push"]},
            "keepResult":{"type":"string"},
            "buildOnTarget":{"type":"boolean"},"substituteOnDestination":{"type":"boolean"},"reboot":{"type":"boolean"},
+           "machinesFile":{"type":"string"},"replaceUnknownProfiles":{"type":"boolean"},
            "rollback":{"type":"object","properties":{"onHealthFailure":{"type":"boolean"},"magic":{"type":"boolean"},"confirmTimeout":{"type":"integer","minimum":1}}},
            "healthChecks":{"type":"array","items":{"type":"object","required":["type"]}}}}
         """);

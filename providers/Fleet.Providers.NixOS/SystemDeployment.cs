@@ -61,6 +61,10 @@ public sealed class SystemDeployment
         // A system built on the node is there already (and not here): only the agent travels.
         await CopyAsync(target, inputs.BuildOnTarget ? [agent] : [system, agent], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
         await _sudo.ProbeAsync(target, AgentBundle.Executable(agent), call.Credentials, cancellationToken).ConfigureAwait(false);
+        if (!inputs.ReplaceUnknownProfiles && inputs.Activates)
+        {
+            await RequireKnownProfileAsync(target, cancellationToken).ConfigureAwait(false);
+        }
 
         await call.ProgressAsync("activating", null, cancellationToken).ConfigureAwait(false);
         var previous = await _activation.RunAsync(inputs, system, agent, call, cancellationToken).ConfigureAwait(false);
@@ -127,6 +131,24 @@ public sealed class SystemDeployment
         string? Line(int i) => lines.Length > i && lines[i].Length > 0 ? lines[i].Trim() : null;
         int? generation = Line(2) is { } link && link.Split('-') is [_, var n, "link"] && int.TryParse(n, CultureInfo.InvariantCulture, out var g) ? g : null;
         return new NodeFacts(Line(0), Line(1), generation);
+    }
+
+    /// <summary>
+    /// deployment.replaceUnknownProfiles = false, as Colmena means it: the node's system profile
+    /// must point at a system this deployer's store has (one it built or copied), so that a system
+    /// put there by hand or by another deployer is not replaced unseen. A node without a profile
+    /// yet has nothing to lose.
+    /// </summary>
+    private async Task RequireKnownProfileAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        var facts = await ReadAsync(target, null, cancellationToken).ConfigureAwait(false);
+        // Without a profile `readlink -f` names the profile link itself, not a store path.
+        if (facts.ProfileSystem is { } profile && profile.StartsWith("/nix/store/", StringComparison.Ordinal) && !Directory.Exists(profile))
+        {
+            throw new ResourceFailedException(
+                $"{target.Destination} runs the system profile {profile}, which is not in this deployer's store, and deployment.replaceUnknownProfiles is false: " +
+                "not replacing a system fleet does not know (deployed by hand or by another deployer?). Set it to true to replace it.");
+        }
     }
 
     /// <summary>The store path a derivation builds, without building it.</summary>
@@ -217,7 +239,9 @@ public sealed class SystemDeployment
             Directory.CreateDirectory(Path.GetDirectoryName(root)!);
         }
 
-        await RunLoggedAsync(ProcessSpec.Create("nix-store", "--realise", inputs.DrvPath, "--add-root", root, "--indirect"), call, "building", cancellationToken).ConfigureAwait(false);
+        // meta.machinesFile: the machines listed there build it, through Nix's remote building.
+        string[] builders = inputs.MachinesFile is { } machines ? ["--option", "builders", "@" + machines] : [];
+        await RunLoggedAsync(ProcessSpec.Create("nix-store", ["--realise", inputs.DrvPath, "--add-root", root, "--indirect", .. builders]), call, "building", cancellationToken).ConfigureAwait(false);
         return File.ResolveLinkTarget(root, returnFinalTarget: true)?.FullName
             ?? throw new ResourceFailedException($"building {inputs.DrvPath} left no result at {root}");
     }

@@ -19,6 +19,12 @@ public sealed record SystemInputs(
     JsonElement HealthChecks,
     string? KeepResult = null)
 {
+    /// <summary>meta.machinesFile: the Nix machines file the deployer's build of this system uses, if any.</summary>
+    public string? MachinesFile { get; init; }
+
+    /// <summary>deployment.replaceUnknownProfiles: false refuses a node running a system this deployer does not have.</summary>
+    public bool ReplaceUnknownProfiles { get; init; } = true;
+
     public static SystemInputs Parse(JsonElement inputs)
     {
         try
@@ -40,7 +46,11 @@ public sealed record SystemInputs(
                 rollback.ValueKind != JsonValueKind.Object || Bool(rollback, "magic", true),
                 rollback.ValueKind == JsonValueKind.Object && rollback.TryGetProperty("confirmTimeout", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 30,
                 inputs.TryGetProperty("healthChecks", out var h) && h.ValueKind == JsonValueKind.Array ? h.Clone() : JsonDocument.Parse("[]").RootElement.Clone(),
-                JsonFields.String(inputs, "keepResult"));
+                JsonFields.String(inputs, "keepResult"))
+            {
+                MachinesFile = JsonFields.String(inputs, "machinesFile"),
+                ReplaceUnknownProfiles = Bool(inputs, "replaceUnknownProfiles", true),
+            };
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
         {

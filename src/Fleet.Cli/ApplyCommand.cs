@@ -146,6 +146,7 @@ internal static class ApplyCommand
         // plan, a selection that selects nothing, an unknown resource type.
         var saved = partial is null ? LoadSaved(parse, session) : null;
         var scope = saved?.Scope ?? (partial is null ? SelectionOptions.Scope(parse) : new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]));
+        (partial is null ? scope : new PlanScope(Engine.Graph.NodeSelector.Parse(parse.GetValue(FleetOptions.On)), [])).RequireAllowedToApply(session.Graph);
         await session.CheckAsync(scope, cancellationToken).ConfigureAwait(false);
         await session.CreateStateIfMissingAsync(parse, cancellationToken).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);

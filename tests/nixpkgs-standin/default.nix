@@ -14,9 +14,10 @@ let
   host = import ./pkgs/host-programs.nix { inherit system trivial; };
 
   pkgs = trivial // host // {
-    inherit lib system;
+    inherit lib system config overlays;
     isStandin = true;
-    # As nixpkgs' pkgs.path: the source tree (for nixos/lib/eval-config.nix).
+    # As in nixpkgs: the source tree (where nixos/lib/eval-config.nix is), and the `config` and
+    # `overlays` the set was imported with.
     path = ./.;
 
     # Only the bits of stdenv that modules commonly read; building with it is impossible here.

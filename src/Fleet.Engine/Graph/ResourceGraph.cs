@@ -13,6 +13,12 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
     public ImmutableSortedDictionary<string, ProviderDeclaration> Providers { get; init; } =
         ImmutableSortedDictionary<string, ProviderDeclaration>.Empty.WithComparers(StringComparer.Ordinal);
 
+    /// <summary>meta.description: a short description of the fleet ("" when not given).</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>meta.allowApplyAll: false refuses an apply that selects nothing (every node).</summary>
+    public bool AllowApplyAll { get; init; } = true;
+
     public const int SchemaVersion = 1;
 
     public IEnumerable<Resource> Nodes => Resources.Values.Where(r => r.Type == "nixos.system");
@@ -47,7 +53,12 @@ public sealed record ResourceGraph(string Fleet, ImmutableSortedDictionary<strin
             }
         }
 
-        var graph = new ResourceGraph(fleet, builder.ToImmutable()) { Providers = providers.ToImmutable() };
+        var graph = new ResourceGraph(fleet, builder.ToImmutable())
+        {
+            Providers = providers.ToImmutable(),
+            Description = root.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String ? description.GetString()! : "",
+            AllowApplyAll = !root.TryGetProperty("allowApplyAll", out var all) || all.ValueKind != JsonValueKind.False,
+        };
         graph.CheckReferences();
         return graph;
     }

@@ -33,6 +33,21 @@ public sealed record PlanScope(NodeSelector On, ImmutableArray<string> Targets)
         }
     }
 
+    /// <summary>
+    /// Refuses to change every node of a fleet whose meta.allowApplyAll is false (Colmena's guard
+    /// against deploying to the whole cluster by accident): such a fleet is applied by selection.
+    /// </summary>
+    public void RequireAllowedToApply(ResourceGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (IsEverything && !graph.AllowApplyAll)
+        {
+            throw new Errors.FleetException(
+                $"no node selection given, and fleet {graph.Fleet} sets meta.allowApplyAll = false: name the nodes to apply to with --on " +
+                "(names, globs, @tags) or the resources with --target. Nothing was done.");
+        }
+    }
+
     public ImmutableHashSet<string> Select(ResourceGraph graph, ResourceDag dag)
     {
         ArgumentNullException.ThrowIfNull(graph);

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if [ "${STANDIN_IN_NS:-}" != 1 ]; then
   echo "== building test systems"
-  for s in v1 v1again v2 broken v3; do
+  for s in v1 v1again v2 broken v3 watched; do
     path=$(nix-build --option substituters '' --no-out-link "$here/systems.nix" -A "$s" 2>/dev/null)
     export "SYS_$s=$path"
     echo "$s: $path"
@@ -52,6 +52,7 @@ switch() { # SYSTEM ACTION -> output in $log, status in $rc
   printf '%s\n' "$log" | sed 's/^/    | /'
 }
 sysctl() { /run/current-system/sw/bin/systemctl "$@"; }
+within_10s() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; } # polls a state
 
 echo "== toplevel"
 check "toplevel has the stand-in layout" test -f "$SYS_v1/nixos-version" -a -f "$SYS_v1/standin" -a -x "$SYS_v1/bin/switch-to-configuration" \
@@ -138,6 +139,19 @@ check "port closed" port_closed
 check "is-active web is inactive" test "$(sysctl is-active web)" = inactive
 check "no record left" test ! -e /run/fleet-standin/units/web.hash
 check "/etc/demo gone" test ! -e /etc/demo
+
+echo "== a path unit starts its service whenever the path exists"
+switch "$SYS_watched" switch
+check "exits 0" test "$rc" = 0
+check "the path unit is active" sysctl is-active -q flag.path
+check "the service waits for the path" test "$(sysctl is-active flag)" = inactive
+touch /run/flag
+check "the path appears: the service starts" within_10s sysctl is-active -q flag
+rm /run/flag
+check "the path goes: the service ends" within_10s bash -c '[ "$(/run/current-system/sw/bin/systemctl is-active flag)" = inactive ]'
+touch /run/flag
+check "the path is back: the service starts again" within_10s sysctl is-active -q flag
+rm /run/flag
 
 echo "== init boots a system, on a fresh /run only"
 set +e; log=$("$SYS_v2/init" 2>&1); rc=$?; set -e

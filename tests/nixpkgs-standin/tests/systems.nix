@@ -50,4 +50,9 @@ in
     systemd.services.crash = { wantedBy = [ "multi-user.target" ]; script = "echo boom; exit 3"; };
   } ];
   v3 = build [ base ];
+  # A path unit (PathExists=) and the service it starts, which runs while the path exists.
+  watched = build [ base {
+    systemd.paths.flag = { wantedBy = [ "paths.target" ]; pathConfig.PathExists = "/run/flag"; };
+    systemd.services.flag.script = "while [ -e /run/flag ]; do sleep 0.2; done";
+  } ];
 }

@@ -29,11 +29,13 @@ if [ "$action" != dry-activate ]; then
   flock 9
 fi
 
-joined() { # UNIT... -> "a.service, b.service"
-  local IFS=,
-  local s="$*"
-  s=${s//,/.service, }
-  [ -n "$s" ] && printf '%s.service' "$s"
+joined() { # UNIT... -> "a.service, b.service" (a path unit keeps its own suffix: "a.path")
+  local u out=
+  for u in "$@"; do
+    case $u in *.path) ;; *) u=$u.service ;; esac
+    out=${out:+$out, }$u
+  done
+  [ -n "$out" ] && printf '%s' "$out"
 }
 
 # Classify: units known from the running system vs units of this one (in start order).

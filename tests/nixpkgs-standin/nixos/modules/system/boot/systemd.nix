@@ -60,7 +60,41 @@ let
     };
   };
 
-  enabled = lib.filterAttrs (_: s: s.enable) config.systemd.services;
+  # Path units with PathExists=, as NixOS' systemd.paths declares them: systemd starts the unit
+  # they name (`Unit=`, by default the service of the same name) whenever the path exists and
+  # that unit is not running. The stand-in runs each wanted one as a watcher process (a unit
+  # named `<name>.path`) that polls the path, taking the switch lock so as not to race a switch
+  # (systemd serialises its jobs too). Other path conditions are ignored.
+  watchedPaths = lib.filterAttrs
+    (_: p: (p.enable or true) && ((p.wantedBy or [ ]) != [ ] || (p.requiredBy or [ ]) != [ ]) && (p.pathConfig or { }) ? PathExists)
+    config.systemd.paths;
+  pathWatcher = n: p: {
+    description = "stand-in watcher of ${n}.path (PathExists=${toString p.pathConfig.PathExists})";
+    script = ''
+      . ${tools}/lib/standin-units.sh
+      target=${q p.pathConfig.PathExists}
+      u=$(standin_unit ${q (p.pathConfig.Unit or "${n}.service")})
+      while :; do
+        if [ -e "$target" ] && [ "$(standin_unit_state "$u")" != active ] && [ -e "/run/current-system/units/$u" ]; then
+          (
+            flock 8
+            if [ "$(standin_unit_state "$u")" != active ]; then
+              standin_start_unit "$u" "$(readlink -f "/run/current-system/units/$u")" 8>&- || true
+            fi
+          ) 8>/run/fleet-standin/switch.lock
+        fi
+        sleep 0.2
+      done
+    '';
+    scriptArgs = ""; preStart = ""; postStart = "";
+    path = [ ]; environment = { }; serviceConfig = { };
+    wantedBy = p.wantedBy or [ ]; requiredBy = p.requiredBy or [ ];
+    after = [ ]; before = [ ]; requires = [ ]; wants = [ ];
+    restartIfChanged = true; restartTriggers = [ ]; reloadTriggers = [ ];
+  };
+
+  enabled = lib.filterAttrs (_: s: s.enable) config.systemd.services
+    // lib.mapAttrs' (n: p: lib.nameValuePair "${n}.path" (pathWatcher n p)) watchedPaths;
   names = builtins.attrNames enabled;
 
   mkUnit = name: s:
@@ -188,7 +222,7 @@ in
     targets = mkOption { type = types.attrsOf types.anything; default = { }; description = "Accepted and ignored."; };
     timers = mkOption { type = types.attrsOf types.anything; default = { }; description = "Accepted and ignored."; };
     sockets = mkOption { type = types.attrsOf types.anything; default = { }; description = "Accepted and ignored."; };
-    paths = mkOption { type = types.attrsOf types.anything; default = { }; description = "Accepted and ignored."; };
+    paths = mkOption { type = types.attrsOf types.anything; default = { }; description = "Path units: `wantedBy` and `pathConfig.PathExists` (and `Unit`) are honoured, by a polling watcher; the rest is accepted and ignored."; };
     tmpfiles.rules = mkOption { type = types.listOf types.str; default = [ ]; description = "Only `d` and `D` lines are applied (on activation)."; };
   };
 
