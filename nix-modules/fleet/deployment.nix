@@ -44,8 +44,13 @@ in
 
     targetHost = mkOption {
       type = types.nullOr types.str;
-      default = null;
-      description = "Host name or address fleet connects to over SSH; null means the node's name.";
+      default = d.nodeName;
+      defaultText = lib.literalExpression "the node's name";
+      description = ''
+        Host name or address fleet connects to over SSH (as Colmena: the node's name by default).
+        null means the node is deployed only locally, by `fleet apply-local` on the node itself
+        (with `allowLocalDeployment`); `fleet apply` then fails for this node alone.
+      '';
     };
     targetPort = mkOption {
       type = types.nullOr types.port;
@@ -53,9 +58,31 @@ in
       description = "SSH port; null means the SSH client's default (22 or ~/.ssh/config).";
     };
     targetUser = mkOption {
-      type = types.str;
+      type = types.nullOr types.str;
       default = "root";
-      description = "User fleet logs in as; privileged steps go through sudo when it is not root.";
+      description = ''
+        User fleet logs in as; null leaves it to ssh (no `user@`: ~/.ssh/config or the local user
+        name). Unless it is "root", privileged steps go through `privilegeEscalationCommand`.
+      '';
+    };
+    allowLocalDeployment = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Whether `fleet apply-local` may deploy this node on the machine fleet runs on (the node
+        whose name is this host's name, or `--node NAME`).
+      '';
+    };
+    privilegeEscalationCommand = mkOption {
+      type = types.addCheck (types.listOf types.str) (l: l != [ ]) // { description = "non-empty list of string"; };
+      default = [ "sudo" "-H" "--" ];
+      description = ''
+        Command put before the privileged steps (the agent: activation, secrets, status) when
+        `targetUser` is not root, and under `fleet apply-local --sudo` when fleet is not root.
+        sudo (the first word named `sudo`) runs non-interactively: fleet adds `-n`, or `-S`
+        with `--ask-sudo-password`. Any other command (doas, a wrapper) is run as given and must
+        not ask for a password.
+      '';
     };
     sshOptions = mkOption {
       type = types.listOf types.str;
@@ -144,7 +171,6 @@ in
   };
 
   config.deployment.connection = {
-    targetHost = if d.targetHost == null then d.nodeName else d.targetHost;
-    inherit (d) targetPort targetUser sshOptions hostKey;
+    inherit (d) targetHost targetPort targetUser sshOptions hostKey privilegeEscalationCommand;
   };
 }

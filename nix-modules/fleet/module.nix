@@ -35,7 +35,7 @@ let
         drvPath = toplevel.drvPath;
         systemName = toplevel.name;
         tags = d.tags;
-        inherit (d) goal buildOnTarget substituteOnDestination reboot;
+        inherit (d) goal buildOnTarget substituteOnDestination reboot allowLocalDeployment;
         rollback = d.rollback;
         healthChecks = map (c: lib.filterAttrs (_: v: v != null) c) d.healthChecks;
       };

@@ -25,6 +25,7 @@ public static class FleetCli
             NodesCommand.Create(),
             PlanCommand.Create(),
             ApplyCommand.Create(),
+            ApplyLocalCommand.Create(),
             UploadSecretsCommand.Create(),
             StatusCommand.Create(),
             RollbackCommand.Create(),
