@@ -36,6 +36,7 @@ internal static class ApplyLocalCommand
         command.Arguments.Add(s_goal);
         command.Options.Add(s_sudo);
         command.Options.Add(s_node);
+        command.Options.Add(ApplyCommand.Parallel);
         command.Options.Add(ApplyCommand.Plain);
         command.Options.Add(ApplyCommand.AskSudoPassword);
         command.Options.Add(FleetOptions.Json);

@@ -19,7 +19,7 @@ public sealed class ApplyLocalTests
     {
         await using var fleet = await TestbedFleet.UpAsync("web");
         // /var/tmp is the host's in every node (the node's /tmp is its own): fleet.nix and its state live there.
-        var dir = Directory.CreateTempSubdirectory("/var/tmp/fleet-apply-local-").FullName;
+        var dir = NewDirectory();
         try
         {
             await fleet.TestbedAsync("stop-sshd", "web");
@@ -54,7 +54,7 @@ public sealed class ApplyLocalTests
     public async Task Apply_local_refuses_a_node_without_allowLocalDeployment_naming_it()
     {
         await using var fleet = await TestbedFleet.UpAsync("web");
-        var dir = Directory.CreateTempSubdirectory("/var/tmp/fleet-apply-local-").FullName;
+        var dir = NewDirectory();
         try
         {
             File.WriteAllText(Path.Combine(dir, "fleet.nix"), FleetFile.For("web").Render());
@@ -78,8 +78,9 @@ public sealed class ApplyLocalTests
 
         var apply = await fleet.ApplyAsync(file);
 
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("failed node.api: node api has no targetHost: it can only be deployed with fleet apply-local", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.True(apply.ExitCode == 1, apply.StandardOutput + apply.StandardError);
+        Assert.Contains(apply.StandardOutput.Split('\n'), line => line.StartsWith("  failed node.api: ", StringComparison.Ordinal)
+            && line.EndsWith("node api has no targetHost: it can only be deployed with fleet apply-local", StringComparison.Ordinal));
         Assert.Equal("web v1", await fleet.PageAsync("web"));
         Assert.DoesNotContain("failed node.web", apply.StandardOutput, StringComparison.Ordinal);
     }
@@ -101,6 +102,10 @@ public sealed class ApplyLocalTests
                 "dotnet", Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "-f", Path.Combine(dir, "fleet.nix"),
                 "apply-local", "--plain", "--nixpkgs", RepositoryPaths.NixpkgsStandin),
             CancellationToken.None);
+
+    /// <summary>A fresh directory in /var/tmp, the host's own in every node (unlike /tmp).</summary>
+    private static string NewDirectory() =>
+        Directory.CreateDirectory(Path.Combine("/var/tmp", "fleet-apply-local-" + Guid.NewGuid().ToString("N")[..12])).FullName;
 
     private static async Task<string> NodeAsync(TestbedFleet fleet, string command)
     {
