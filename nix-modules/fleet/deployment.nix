@@ -3,7 +3,7 @@
 # It takes no `name` argument, so configurations evaluated outside fleet can import it too: for
 # those ("cooked") the node's name is known to fleet alone, which calls `connectionFor` and
 # `nodeResources` with it instead of setting `nodeName` (that would mean evaluating them again).
-{ config, lib, ... }:
+{ config, options, lib, ... }:
 let
   inherit (lib) mkOption types;
   d = config.deployment;
@@ -62,8 +62,13 @@ in
 
     targetHost = mkOption {
       type = types.nullOr types.str;
-      default = null;
-      description = "Host name or address fleet connects to over SSH; null means the node's name.";
+      default = d.nodeName;
+      defaultText = lib.literalExpression "the node's name";
+      description = ''
+        Host name or address fleet connects to over SSH (as Colmena: the node's name by default).
+        null means the node is deployed only locally, by `fleet apply-local` on the node itself
+        (with `allowLocalDeployment`); `fleet apply` then fails for this node alone.
+      '';
     };
     targetPort = mkOption {
       type = types.nullOr types.port;
@@ -71,9 +76,31 @@ in
       description = "SSH port; null means the SSH client's default (22 or ~/.ssh/config).";
     };
     targetUser = mkOption {
-      type = types.str;
+      type = types.nullOr types.str;
       default = "root";
-      description = "User fleet logs in as; privileged steps go through sudo when it is not root.";
+      description = ''
+        User fleet logs in as; null leaves it to ssh (no `user@`: ~/.ssh/config or the local user
+        name). Unless it is "root", privileged steps go through `privilegeEscalationCommand`.
+      '';
+    };
+    allowLocalDeployment = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Whether `fleet apply-local` may deploy this node on the machine fleet runs on (the node
+        whose name is this host's name, or `--node NAME`).
+      '';
+    };
+    privilegeEscalationCommand = mkOption {
+      type = types.addCheck (types.listOf types.str) (l: l != [ ]) // { description = "non-empty list of string"; };
+      default = [ "sudo" "-H" "--" ];
+      description = ''
+        Command put before the privileged steps (the agent: activation, secrets, status) when
+        `targetUser` is not root, and under `fleet apply-local --sudo` when fleet is not root.
+        sudo (the first word named `sudo`) runs non-interactively: fleet adds `-n`, or `-S`
+        with `--ask-sudo-password`. Any other command (doas, a wrapper) is run as given and must
+        not ask for a password.
+      '';
     };
     sshOptions = mkOption {
       type = types.listOf types.str;
@@ -171,9 +198,11 @@ in
     };
   };
 
+  # targetHost defaults to the node's name, which a cooked configuration learns only here; a
+  # targetHost set to null (deployed by apply-local only) stays null.
   config.deployment.connectionFor = name: {
-    targetHost = if d.targetHost == null then name else d.targetHost;
-    inherit (d) targetPort targetUser sshOptions hostKey;
+    targetHost = if options.deployment.targetHost.highestPrio >= (lib.mkOptionDefault null).priority then name else d.targetHost;
+    inherit (d) targetPort targetUser sshOptions hostKey privilegeEscalationCommand;
   };
   config.deployment.connection = d.connectionFor d.nodeName;
 }

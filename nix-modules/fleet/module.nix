@@ -97,7 +97,7 @@ let
         drvPath = toplevel.drvPath;
         systemName = toplevel.name;
         tags = d.tags;
-        inherit (d) goal buildOnTarget substituteOnDestination reboot replaceUnknownProfiles;
+        inherit (d) goal buildOnTarget substituteOnDestination reboot replaceUnknownProfiles allowLocalDeployment;
         rollback = d.rollback;
         healthChecks = map (c: lib.filterAttrs (_: v: v != null) c) d.healthChecks;
       } // lib.optionalAttrs (config.meta.machinesFile != null) {

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Providers.Hooks;
 
@@ -23,7 +23,8 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
            "argv":{"type":"array","minItems":1,"items":{"type":"string"}},
            "script":{"type":"string"},
            "on":{"enum":["local","node"]},
-           "targetHost":{"type":["string","null"]},"targetPort":{"type":["integer","null"]},"targetUser":{"type":"string"},
+           "targetHost":{"type":["string","null"]},"targetPort":{"type":["integer","null"]},"targetUser":{"type":["string","null"]},
+           "privilegeEscalationCommand":{"type":"array","items":{"type":"string"}},
            "sshOptions":{"type":"array","items":{"type":"string"}},"hostKey":{"type":["string","null"]},
            "timeout":{"type":"number","exclusiveMinimum":0},
            "environment":{"type":"object"},
@@ -137,7 +138,7 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
 
         if (exitCode != 0)
         {
-            var where = inputs.OnNode && exitCode == 255 ? $" (or SSH to {inputs.Target} failed)" : "";
+            var where = inputs.OnNode && exitCode == 255 && inputs.Target?.IsLocal != true ? $" (or SSH to {inputs.Target} failed)" : "";
             throw Failure($"{name} failed with exit code {exitCode}{where}", tail, gate);
         }
 

@@ -1,12 +1,13 @@
 using System.Collections.Immutable;
 using System.Text;
+using Fleet.Nodes;
 using Fleet.Processes;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Providers.Hooks;
 
 /// <summary>
-/// Runs one hook: locally as a child of the provider, or on the node over SSH. On the node the
+/// Runs one hook: locally as a child of the provider, or on the node over SSH (under apply-local,
+/// the node is this machine and the same `sh -s` runs here). On the node the
 /// environment and the command travel as a small `sh -s` script on stdin, so nothing but `sh -s`
 /// appears in any argv and no SendEnv is needed. Every output line goes to `onLine`.
 /// </summary>

@@ -1,13 +1,13 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Protocol;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Providers.Hooks;
 
 /// <summary>
 /// The inputs of a hook.command resource: what to run (`argv` or `script`), where (`on`: local
-/// or node, with the node's SSH target), for how long, with which environment, and the resolved
+/// or node, with the node's SSH target, or the local one under apply-local), for how long, with which environment, and the resolved
 /// outputs of the resources it watches (`watch`, an object of references).
 /// </summary>
 public sealed record HookInputs(
@@ -39,12 +39,7 @@ public sealed record HookInputs(
             JsonFields.String(inputs, "script"),
             onNode,
             onNode
-                ? new SshTarget(
-                    JsonFields.String(inputs, "targetHost")!,
-                    inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
-                    JsonFields.String(inputs, "targetUser") ?? "root",
-                    inputs.TryGetProperty("sshOptions", out var o) && o.ValueKind == JsonValueKind.Array ? [.. o.EnumerateArray().Select(e => e.GetString()!)] : [],
-                    JsonFields.String(inputs, "hostKey"))
+                ? SshTarget.FromInputs(inputs, null, JsonFields.String(inputs, "node"))
                 : null,
             TimeSpan.FromSeconds(inputs.TryGetProperty("timeout", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : DefaultTimeoutSeconds),
             inputs.TryGetProperty("environment", out var env) && env.ValueKind == JsonValueKind.Object
@@ -79,7 +74,8 @@ public sealed record HookInputs(
             problems.Add(new Diagnostic(Diagnostic.Error, $"`on` must be \"local\" or \"node\", not \"{on}\"", "on"));
         }
 
-        if (on == "node" && JsonFields.String(inputs, "targetHost") is null)
+        // A node's own hook without targetHost runs only under apply-local (the node says so when it runs).
+        if (on == "node" && JsonFields.String(inputs, "targetHost") is null && JsonFields.String(inputs, "node") is null)
         {
             problems.Add(new Diagnostic(Diagnostic.Error, "a hook with `on = \"node\"` needs `targetHost`", "targetHost"));
         }

@@ -15,7 +15,8 @@ namespace Fleet.Providers.NixOS;
 /// by its id through `status` over fresh connections, then confirmed or reported as rolled back.
 /// When the call is cancelled (the deployer's second Ctrl-C) while the node activates, the node is
 /// told over a fresh connection to roll back now (`reject`) instead of waiting for its confirm
-/// timeout.
+/// timeout. A local activation (apply-local) has no connection to lose and no fresh one to
+/// confirm over: it runs without magic rollback; a failed health check still rolls it back.
 /// </summary>
 public sealed class AgentActivation
 {
@@ -103,7 +104,7 @@ public sealed class AgentActivation
             "activate", "--id", id, "--system", system, "--goal", inputs.Goal,
             "--health-checks", "-", "--confirm-timeout", inputs.ConfirmTimeoutText, "--json",
         };
-        if (!inputs.MagicRollback)
+        if (!inputs.MagicRollback || inputs.Target.IsLocal)
         {
             argv.Add("--no-magic-rollback");
         }
@@ -162,13 +163,13 @@ public sealed class AgentActivation
             return new Started(awaiting, previous);
         }
 
-        if (result.ExitCode == 255 && !finished && inputs.Goal == "dry-activate")
+        if (result.ExitCode == 255 && !finished && inputs.Goal == "dry-activate" && !inputs.Target.IsLocal)
         {
             // A dry run leaves no record on the node to find it by; it changed nothing either way.
             throw new ResourceFailedException($"lost the SSH session to {inputs.Target.Host} during dry-activate (nothing changes on the node); last lines:\n  " + string.Join("\n  ", tail));
         }
 
-        if (result.ExitCode == 255 && !finished)
+        if (result.ExitCode == 255 && !finished && !inputs.Target.IsLocal)
         {
             // ssh itself failed: before the agent started (nothing happened) or the session dropped
             // while the node activates. Only the node knows which.

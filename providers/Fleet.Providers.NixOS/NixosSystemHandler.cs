@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 
@@ -13,11 +14,12 @@ namespace Fleet.Providers.NixOS;
 public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
 {
     private static readonly JsonElement s_inputs = ParseJson("""
-        {"type":"object","required":["drvPath","targetHost","targetUser"],
+        {"type":"object","required":["drvPath"],
          "properties":{
            "drvPath":{"type":"string","pattern":"^/nix/store/.+\\.drv$"},
            "systemName":{"type":"string"},
-           "targetHost":{"type":"string"},"targetPort":{"type":["integer","null"]},"targetUser":{"type":"string"},
+           "targetHost":{"type":["string","null"]},"targetPort":{"type":["integer","null"]},"targetUser":{"type":["string","null"]},
+           "privilegeEscalationCommand":{"type":"array","items":{"type":"string"},"minItems":1},"allowLocalDeployment":{"type":"boolean"},
            "sshOptions":{"type":"array","items":{"type":"string"}},"tags":{"type":"array","items":{"type":"string"}},
            "hostKey":{"type":["string","null"]},
            "goal":{"enum":["switch","boot","test","dry-activate","build","push"]},
@@ -37,7 +39,8 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     /// <summary>Fields whose change does not need the node redeployed (they only say how to reach or select it).</summary>
     /// How the system is built and copied (run-wide overrides such as `--no-substitute` included) does not change what it is either.
     private static readonly ImmutableHashSet<string> s_metaFields =
-        ["tags", "sshOptions", "hostKey", "targetPort", "targetUser", "targetHost", "systemName", "buildOnTarget", "substituteOnDestination", "keepResult"];
+        ["tags", "sshOptions", "hostKey", "targetPort", "targetUser", "targetHost", "systemName", "buildOnTarget", "substituteOnDestination", "keepResult",
+         "privilegeEscalationCommand", "allowLocalDeployment"];
 
     private readonly ProcessRunner _runner = new();
     private readonly SshConnections _ssh = new();
@@ -57,7 +60,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     public override async Task<PlanResult> PlanAsync(PlanParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var desired = SystemInputs.Parse(request.DesiredInputs);
+        var desired = SystemInputs.Parse(request.DesiredInputs, request.Id);
         var expected = await _deployment.OutputPathAsync(desired.DrvPath, cancellationToken).ConfigureAwait(false);
         if (request.PriorInputs is not { } prior || request.PriorOutputs is not { } outputs)
         {
@@ -86,7 +89,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     public override async Task<ApplyResult> CreateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var inputs = SystemInputs.Parse(request.Inputs);
+        var inputs = SystemInputs.Parse(request.Inputs, request.Id);
         if (SystemOutputs.From(request.PriorOutputs) is { } prior && inputs.Activates
             && await _deployment.OutputPathAsync(inputs.DrvPath, cancellationToken).ConfigureAwait(false) is var expected
             && GoalCheck.IsMet(inputs, expected, prior.SystemPath, prior.BootSystem))
@@ -114,7 +117,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     public override async Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var inputs = SystemInputs.Parse(request.Inputs);
+        var inputs = SystemInputs.Parse(request.Inputs, request.Id);
         var facts = await _deployment.ReadAsync(inputs.Target, SystemOutputs.From(request.Outputs)?.AgentPath, cancellationToken).ConfigureAwait(false);
         var outputs = JsonSerializer.Deserialize(request.Outputs.GetRawText(), NixosJsonContext.Default.DictionaryStringJsonElement) ?? [];
         outputs["systemPath"] = JsonSerializer.SerializeToElement(facts.CurrentSystem, NixosJsonContext.Default.String);
@@ -127,7 +130,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
-        var host = request.Inputs.TryGetProperty("targetHost", out var h) ? h.GetString() : request.Id;
+        var host = JsonFields.String(request.Inputs, "targetHost") ?? request.Id;
         await call.LogAsync("info", $"forgetting {host}: fleet no longer manages it; the node keeps running its current system", cancellationToken).ConfigureAwait(false);
     }
 

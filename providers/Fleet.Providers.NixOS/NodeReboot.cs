@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 

@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
 
 namespace Fleet.Providers.NixOS;
 
 /// <summary>
-/// How a non-root target user runs the agent as root: `sudo -n` when the node lets it without a
-/// password (services.fleet-deploy-user), else `sudo -S` with the run's password
-/// (`--ask-sudo-password`) written as the first line of the SSH command's stdin — never argv.
-/// Found once per node and run by asking sudo to run `fleet-agent version`, so a node that
-/// needs a password nobody gave, or refuses the one given, fails at once with a clear message
-/// instead of hanging on a prompt. The command is `sudo`, or $FLEET_SUDO.
+/// How a non-root target user (or apply-local with `--sudo`) runs the agent as root, through the
+/// node's deployment.privilegeEscalationCommand (default `sudo -H --`). With sudo: `sudo -n` when
+/// the node lets it without a password (services.fleet-deploy-user), else `sudo -S` with the run's
+/// password (`--ask-sudo-password`) written as the first line of the command's stdin — never
+/// argv; `sudo` is $FLEET_SUDO when set. Any other command (doas, a wrapper) is used as given and
+/// must not ask for a password. Found once per node and run by asking it to run `fleet-agent
+/// version`, so a node that needs a password nobody gave, or refuses the one given, fails at
+/// once with a clear message instead of hanging on a prompt.
 /// </summary>
 public sealed class SudoAccess
 {
@@ -26,14 +29,12 @@ public sealed class SudoAccess
         _ssh = ssh;
     }
 
-    private static string Sudo => Environment.GetEnvironmentVariable("FLEET_SUDO") is { Length: > 0 } sudo ? sudo : "sudo";
-
     /// <summary>Finds (once per node) how `agent` runs as root there; throws a clear failure when it cannot.</summary>
     public Task<Escalation> ProbeAsync(SshTarget target, string agentExecutable, CredentialsParams credentials, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(credentials);
-        if (target.IsRoot)
+        if (!target.NeedsEscalation)
         {
             return Task.FromResult(Escalation.None);
         }
@@ -42,17 +43,17 @@ public sealed class SudoAccess
         return _found.GetOrAdd(target.ToString(), _ => new Lazy<Task<Escalation>>(() => FindAsync(target, agentExecutable, credentials.SudoPassword, cancellationToken))).Value;
     }
 
-    /// <summary>What was found for this node, or plain `sudo -n` when nothing was probed (root: nothing).</summary>
+    /// <summary>What was found for this node, or the command without a password when nothing was probed (root: nothing).</summary>
     public Escalation For(SshTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return target.IsRoot ? Escalation.None
+        return !target.NeedsEscalation ? Escalation.None
             : _found.TryGetValue(target.ToString(), out var lazy) && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result
-            : Escalation.WithoutPassword;
+            : Escalation.WithoutPassword(target);
     }
 
     /// <summary>
-    /// ssh running the fleet-agent at `agentStorePath` as root on the node (as found for it, see
+    /// ssh (or, locally, nothing) running the fleet-agent at `agentStorePath` as root on the node (as found for it, see
     /// <see cref="For"/>), with `input` on its stdin after the sudo password when there is one.
     /// </summary>
     public ProcessSpec Agent(SshTarget target, string agentStorePath, IEnumerable<string> arguments, bool fresh = false, ReadOnlyMemory<byte>? input = null)
@@ -64,29 +65,33 @@ public sealed class SudoAccess
 
     private async Task<Escalation> FindAsync(SshTarget target, string agent, string? password, CancellationToken cancellationToken)
     {
-        var quiet = await _runner.RunAsync(_ssh.Command(target, [.. Escalation.WithoutPassword.Prefix, agent, "version"]), cancellationToken).ConfigureAwait(false);
+        var without = Escalation.WithoutPassword(target);
+        var quiet = await _runner.RunAsync(_ssh.Command(target, [.. without.Prefix, agent, "version"]), cancellationToken).ConfigureAwait(false);
         if (quiet.Succeeded)
         {
-            return Escalation.WithoutPassword;
+            return without;
         }
 
-        if (quiet.ExitCode == 255)
+        if (quiet.ExitCode == 255 && !target.IsLocal)
         {
             throw SystemDeployment.Unreachable(target, quiet);
         }
 
-        if (!quiet.StandardError.Contains("password is required", StringComparison.Ordinal))
+        var who = User(target);
+        var where = Where(target);
+        var command = string.Join(' ', target.PrivilegeEscalation);
+        if (!target.EscalatesWithSudo || !quiet.StandardError.Contains("password is required", StringComparison.Ordinal))
         {
-            throw new ResourceFailedException($"{target.User} cannot run the fleet agent with sudo on {target.Host}: {Last(quiet.StandardError)}");
+            throw new ResourceFailedException($"{who} cannot run the fleet agent with `{command}` (deployment.privilegeEscalationCommand) {where}: {Last(quiet.StandardError)}");
         }
 
         if (password is null)
         {
             throw new ResourceFailedException(
-                $"sudo on {target.Host} needs a password for {target.User}: rerun with --ask-sudo-password, or enable services.fleet-deploy-user on the node");
+                $"sudo {where} needs a password for {who}: rerun with --ask-sudo-password, or enable services.fleet-deploy-user on the node");
         }
 
-        var withPassword = new Escalation([Sudo, "-k", "-S", "-p", "", "--"], password);
+        var withPassword = new Escalation(target.PrivilegedWithPassword()!.Value, password);
         var tried = await _runner.RunAsync(
             withPassword.Apply(_ssh.Command(target, [.. withPassword.Prefix, agent, "version"])), cancellationToken).ConfigureAwait(false);
         if (tried.Succeeded)
@@ -94,16 +99,21 @@ public sealed class SudoAccess
             return withPassword;
         }
 
-        if (tried.ExitCode == 255)
+        if (tried.ExitCode == 255 && !target.IsLocal)
         {
             throw SystemDeployment.Unreachable(target, tried);
         }
 
         var said = Last(tried.StandardError.Replace(password, "***", StringComparison.Ordinal));
         throw tried.StandardError.Contains("incorrect password", StringComparison.Ordinal) || tried.StandardError.Contains("Sorry, try again", StringComparison.Ordinal)
-            ? new ResourceFailedException($"sudo on {target.Host} did not accept the password given for {target.User} ({said}); rerun with --ask-sudo-password and type it again")
-            : new ResourceFailedException($"{target.User} cannot run the fleet agent with sudo on {target.Host}: {said}");
+            ? new ResourceFailedException($"sudo {where} did not accept the password given for {who} ({said}); rerun with --ask-sudo-password and type it again")
+            : new ResourceFailedException($"{who} cannot run the fleet agent with sudo {where}: {said}");
     }
+
+    private static string User(SshTarget target) =>
+        target.IsLocal ? Environment.UserName : target.User ?? "ssh's default user";
+
+    private static string Where(SshTarget target) => target.IsLocal ? "on this machine" : $"on {target.Host}";
 
     private static string Last(string text) =>
         ProcessResult.LastLine(text) is { Length: > 0 } line ? line : "(sudo said nothing)";
@@ -113,9 +123,14 @@ public sealed class SudoAccess
     {
         public static Escalation None { get; } = new([], null);
 
-        public static Escalation WithoutPassword => new([Sudo, "-n", "--"], null);
+        /// <summary>The node's escalation command, non-interactive (sudo gets `-n`).</summary>
+        public static Escalation WithoutPassword(SshTarget target)
+        {
+            ArgumentNullException.ThrowIfNull(target);
+            return new([.. target.Privileged()], null);
+        }
 
-        /// <summary>The SSH command with the password as the first line of its stdin (before any input it has) and masked.</summary>
+        /// <summary>The command with the password as the first line of its stdin (before any input it has) and masked.</summary>
         public ProcessSpec Apply(ProcessSpec spec)
         {
             ArgumentNullException.ThrowIfNull(spec);

@@ -9,6 +9,8 @@ namespace Fleet.Providers.NixOS;
 /// <summary>
 /// The steps of deploying one node: realise the system (here or on the node), copy the closure
 /// and the agent, let the agent activate, confirm over a fresh SSH connection, record outputs.
+/// A local target (apply-local) is built here, copies nothing (this store is the node's) and
+/// activates through the local agent.
 /// </summary>
 public sealed class SystemDeployment
 {
@@ -34,6 +36,11 @@ public sealed class SystemDeployment
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(call);
         var target = inputs.Target;
+        if (target.Host is null && !target.IsLocal && inputs.Goal != "build")
+        {
+            // Before building: nothing this run can do reaches the node.
+            throw target.NoHost();
+        }
 
         await call.ProgressAsync("building", null, cancellationToken).ConfigureAwait(false);
         var system = await RealiseAsync(inputs, call, cancellationToken).ConfigureAwait(false);
@@ -70,7 +77,11 @@ public sealed class SystemDeployment
         var previous = await _activation.RunAsync(inputs, system, agent, call, cancellationToken).ConfigureAwait(false);
 
         var rebooted = false;
-        if (inputs.Reboot && inputs.Goal is "switch" or "boot")
+        if (inputs.Reboot && target.IsLocal)
+        {
+            await call.LogAsync("warning", "not rebooting: the node is the machine fleet runs on (apply-local); reboot it yourself", cancellationToken).ConfigureAwait(false);
+        }
+        else if (inputs.Reboot && inputs.Goal is "switch" or "boot")
         {
             await new NodeReboot(_runner, _ssh, _sudo).RunAsync(target, system, agent, inputs.HealthChecks, call, cancellationToken).ConfigureAwait(false);
             rebooted = true;
@@ -108,7 +119,7 @@ public sealed class SystemDeployment
         if (agentPath is not null)
         {
             var status = await _runner.RunAsync(_sudo.Agent(target, agentPath, ["status", "--json"]), cancellationToken).ConfigureAwait(false);
-            if (status.ExitCode == 255)
+            if (status.ExitCode == 255 && !target.IsLocal)
             {
                 throw Unreachable(target, status);
             }
@@ -204,12 +215,9 @@ public sealed class SystemDeployment
         }
     }
 
-    public static IEnumerable<string> Privileged(SshTarget target) =>
-        target.IsRoot ? [] : [Environment.GetEnvironmentVariable("FLEET_SUDO") ?? "sudo", "-n"];
-
     private async Task<string> RealiseAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
     {
-        if (!inputs.BuildOnTarget)
+        if (!inputs.BuildOnTarget || inputs.Target.IsLocal)
         {
             return await RealiseHereAsync(inputs, call, cancellationToken).ConfigureAwait(false);
         }
@@ -248,6 +256,12 @@ public sealed class SystemDeployment
 
     private async Task CopyAsync(SshTarget target, IEnumerable<string> paths, bool substitute, ProviderCall call, CancellationToken cancellationToken)
     {
+        if (target.IsLocal)
+        {
+            // The node's store is this one: what was built or added here is there.
+            return;
+        }
+
         var spec = ProcessSpec.Create("nix-copy-closure", ["--to", target.Destination, .. substitute ? s_useSubstitutes : [], .. paths])
             .WithEnvironment("NIX_SSHOPTS", _ssh.NixSshOptions(target));
         await RunLoggedAsync(spec, call, "copying", cancellationToken, target).ConfigureAwait(false);
@@ -279,5 +293,7 @@ public sealed class SystemDeployment
     }
 
     internal static ResourceFailedException Unreachable(SshTarget target, ProcessResult result) =>
-        new($"cannot reach {target} over SSH (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}{SshConnections.HostKeyHint(target, result.StandardError)}");
+        target.IsLocal
+            ? new($"reading the state of {target} failed (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}")
+            : new($"cannot reach {target} over SSH (exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}{SshConnections.HostKeyHint(target, result.StandardError)}");
 }

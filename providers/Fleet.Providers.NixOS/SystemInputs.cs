@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Protocol;
 
 namespace Fleet.Providers.NixOS;
@@ -25,19 +26,16 @@ public sealed record SystemInputs(
     /// <summary>deployment.replaceUnknownProfiles: false refuses a node running a system this deployer does not have.</summary>
     public bool ReplaceUnknownProfiles { get; init; } = true;
 
-    public static SystemInputs Parse(JsonElement inputs)
+    /// <param name="id">The resource's id (`node.NAME`): which node it is, and whether apply-local deploys it here.</param>
+    public static SystemInputs Parse(JsonElement inputs, string id)
     {
+        ArgumentNullException.ThrowIfNull(id);
         try
         {
             var rollback = inputs.TryGetProperty("rollback", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
             return new SystemInputs(
                 inputs.GetProperty("drvPath").GetString()!,
-                new SshTarget(
-                    inputs.GetProperty("targetHost").GetString()!,
-                    inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
-                    JsonFields.String(inputs, "targetUser") ?? "root",
-                    inputs.TryGetProperty("sshOptions", out var o) && o.ValueKind == JsonValueKind.Array ? [.. o.EnumerateArray().Select(e => e.GetString()!)] : [],
-                    JsonFields.String(inputs, "hostKey")),
+                SshTarget.FromInputs(inputs, id, id.StartsWith("node.", StringComparison.Ordinal) ? id[5..] : id),
                 JsonFields.String(inputs, "goal") ?? "switch",
                 Bool(inputs, "buildOnTarget", false),
                 Bool(inputs, "substituteOnDestination", false),

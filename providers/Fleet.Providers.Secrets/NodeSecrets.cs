@@ -9,8 +9,8 @@ using Fleet.Providers.NixOS;
 namespace Fleet.Providers.Secrets;
 
 /// <summary>
-/// The node side of secrets, over the nixos provider's SSH connections: the agent is copied as a
-/// store path (it holds no secret), then `fleet-agent write-secret` gets the content on its
+/// The node side of secrets, over the node's SSH connection (or, for apply-local, on this
+/// machine): the agent is copied as a store path (it holds no secret), then `fleet-agent write-secret` gets the content on its
 /// standard input, framed with its length and SHA-256 (<see cref="SecretUploadFrame"/>) — never
 /// in an argv, never in a store.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class NodeSecrets
         var agent = await AgentAsync(inputs.Target, cancellationToken).ConfigureAwait(false);
         List<string> argv =
         [
-            .. SystemDeployment.Privileged(inputs.Target), agent, "write-secret",
+            .. inputs.Target.Privileged(), agent, "write-secret",
             "--dest", inputs.Destination, "--owner", inputs.Owner, "--group", inputs.Group, "--mode", inputs.Mode, "--salt", salt,
         ];
         if (inputs.BeforeActivation)
@@ -65,27 +65,27 @@ public sealed class NodeSecrets
 
         return result.Succeeded
             ? Parse(result.StandardOutput)
-            : throw Failed($"writing {inputs.Destination} on {inputs.Target.Host}", inputs.Target, result);
+            : throw Failed($"writing {inputs.Destination} on {inputs.Target.Host ?? inputs.Target.Node}", inputs.Target, result);
     }
 
     public async Task<NodeSecret> StatusAsync(SshTarget target, string destination, string salt, CancellationToken cancellationToken)
     {
         var agent = await AgentAsync(target, cancellationToken).ConfigureAwait(false);
         var result = await _runner.RunAsync(
-            _ssh.Command(target, [.. SystemDeployment.Privileged(target), agent, "secret-status", "--dest", destination, "--salt", salt]),
+            _ssh.Command(target, [.. target.Privileged(), agent, "secret-status", "--dest", destination, "--salt", salt]),
             cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? Parse(result.StandardOutput) : throw Failed($"reading {destination} on {target.Host}", target, result);
+        return result.Succeeded ? Parse(result.StandardOutput) : throw Failed($"reading {destination} on {target.Host ?? target.Node}", target, result);
     }
 
     public async Task RemoveAsync(SshTarget target, string destination, CancellationToken cancellationToken)
     {
         var agent = await AgentAsync(target, cancellationToken).ConfigureAwait(false);
         var result = await _runner.RunAsync(
-            _ssh.Command(target, [.. SystemDeployment.Privileged(target), agent, "remove-secret", "--dest", destination]),
+            _ssh.Command(target, [.. target.Privileged(), agent, "remove-secret", "--dest", destination]),
             cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw Failed($"removing {destination} from {target.Host}", target, result);
+            throw Failed($"removing {destination} from {target.Host ?? target.Node}", target, result);
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class NodeSecrets
     {
         const string Systemctl = "/run/current-system/sw/bin/systemctl";
         var result = await _runner.RunAsync(
-            _ssh.Command(target, [.. SystemDeployment.Privileged(target), "sh", "-c", $"test -x {Systemctl} || exit 0; exec {Systemctl} try-restart \"$@\"", "sh", .. units]),
+            _ssh.Command(target, [.. target.Privileged(), "sh", "-c", $"test -x {Systemctl} || exit 0; exec {Systemctl} try-restart \"$@\"", "sh", .. units]),
             cancellationToken).ConfigureAwait(false);
         return result.Succeeded ? null : $"restarting {string.Join(", ", units)} exited with code {result.ExitCode}: {ProcessResult.LastLine(result.StandardError)}";
     }
@@ -117,6 +117,12 @@ public sealed class NodeSecrets
     private async Task<string> CopyAgentAsync(SshTarget target, CancellationToken cancellationToken)
     {
         var agent = await _agent.StorePathAsync(cancellationToken).ConfigureAwait(false);
+        if (target.IsLocal)
+        {
+            // apply-local: this store is the node's.
+            return AgentBundle.Executable(agent);
+        }
+
         var spec = ProcessSpec.Create("nix-copy-closure", "--to", target.Destination, agent)
             .WithEnvironment("NIX_SSHOPTS", _ssh.NixSshOptions(target));
         var result = await _runner.RunAsync(spec, cancellationToken).ConfigureAwait(false);
@@ -137,7 +143,7 @@ public sealed class NodeSecrets
     }
 
     private static ResourceFailedException Failed(string what, SshTarget target, ProcessResult result) =>
-        result.ExitCode == 255
+        result.ExitCode == 255 && !target.IsLocal
             ? new ResourceFailedException($"{what}: cannot reach {target} over SSH: {ProcessResult.LastLine(result.StandardError)}")
             : new ResourceFailedException($"{what} failed (fleet-agent exit {result.ExitCode}): {ProcessResult.LastLine(result.StandardError)}");
 }

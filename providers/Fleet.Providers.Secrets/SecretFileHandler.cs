@@ -21,7 +21,7 @@ namespace Fleet.Providers.Secrets;
 public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
 {
     private static readonly JsonElement s_inputs = ParseJson("""
-        {"type":"object","required":["destination","targetHost"],
+        {"type":"object","required":["destination"],
          "properties":{
            "name":{"type":"string"},
            "text":{"type":["string","null"]},"file":{"type":["string","null"]},
@@ -30,7 +30,8 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
            "owner":{"type":"string"},"group":{"type":"string"},"mode":{"type":"string","pattern":"^[0-7]{3,4}$"},
            "upload":{"enum":["before-activation","after-activation"]},
            "restartUnits":{"type":"array","items":{"type":"string"}},
-           "targetHost":{"type":"string"},"targetPort":{"type":["integer","null"]},"targetUser":{"type":"string"},
+           "targetHost":{"type":["string","null"]},"targetPort":{"type":["integer","null"]},"targetUser":{"type":["string","null"]},
+           "privilegeEscalationCommand":{"type":"array","items":{"type":"string"},"minItems":1},
            "sshOptions":{"type":"array","items":{"type":"string"}},"hostKey":{"type":["string","null"]}}}
         """);
 
@@ -69,7 +70,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            SecretInputs.Parse(request.Inputs);
+            SecretInputs.Parse(request.Inputs, request.Id);
             return Task.FromResult(new ValidateResult([]));
         }
         catch (ResourceFailedException e)
@@ -81,7 +82,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     public override async Task<PlanResult> PlanAsync(PlanParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var desired = SecretInputs.Parse(request.DesiredInputs);
+        var desired = SecretInputs.Parse(request.DesiredInputs, request.Id);
         if (request.PriorInputs is not { ValueKind: JsonValueKind.Object } prior || request.PriorOutputs is not { } outputs)
         {
             // No reason: the engine's own ("drift: it no longer exists") says more for a deleted file.
@@ -133,7 +134,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     public override async Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var inputs = SecretInputs.Parse(Unmasked(request.Inputs));
+        var inputs = SecretInputs.Parse(Unmasked(request.Inputs), request.Id);
         var salt = JsonFields.String(request.Outputs, "salt") ?? "";
         var found = await _node.StatusAsync(inputs.Target, JsonFields.String(request.Outputs, "destination") ?? inputs.Destination, salt, cancellationToken).ConfigureAwait(false);
         if (!found.Exists)
@@ -156,10 +157,10 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
-        var inputs = SecretInputs.Parse(Unmasked(request.Inputs));
+        var inputs = SecretInputs.Parse(Unmasked(request.Inputs), request.Id);
         var destination = JsonFields.String(request.Outputs, "destination") ?? inputs.Destination;
         await _node.RemoveAsync(inputs.Target, destination, cancellationToken).ConfigureAwait(false);
-        await call.LogAsync("info", $"removed {destination} from {inputs.Target.Host}", cancellationToken).ConfigureAwait(false);
+        await call.LogAsync("info", $"removed {destination} from {inputs.Target.Host ?? inputs.Target.Node}", cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await _ssh.DisposeAsync().ConfigureAwait(false);
@@ -168,7 +169,7 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
-        var inputs = SecretInputs.Parse(request.Inputs);
+        var inputs = SecretInputs.Parse(request.Inputs, request.Id);
         var salt = (request.PriorOutputs is { } prior ? JsonFields.String(prior, "salt") : null)
             ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await call.ProgressAsync("reading", null, cancellationToken).ConfigureAwait(false);
@@ -182,13 +183,13 @@ public sealed class SecretFileHandler : ResourceHandler, IAsyncDisposable
             var written = await _node.WriteAsync(inputs, ConnectionLoss.NodeName(request.Id), salt, content, cancellationToken).ConfigureAwait(false);
             if (written.Digest != digest)
             {
-                throw new ResourceFailedException($"{inputs.Destination} on {inputs.Target.Host} does not hold what was sent (digest mismatch)");
+                throw new ResourceFailedException($"{inputs.Destination} on {inputs.Target.Host ?? inputs.Target.Node} does not hold what was sent (digest mismatch)");
             }
 
             await call.LogAsync("info", $"uploaded {inputs.Destination} ({content.Length} bytes, {inputs.Owner}:{inputs.Group} {inputs.Mode}) from {inputs.Source}", cancellationToken).ConfigureAwait(false);
             if (written.PendingOwner)
             {
-                await call.LogAsync("warn", $"{inputs.Owner}:{inputs.Group} does not exist on {inputs.Target.Host} yet: {inputs.Destination} is root's until the activation creates them", cancellationToken).ConfigureAwait(false);
+                await call.LogAsync("warn", $"{inputs.Owner}:{inputs.Group} does not exist on {inputs.Target.Host ?? inputs.Target.Node} yet: {inputs.Destination} is root's until the activation creates them", cancellationToken).ConfigureAwait(false);
             }
 
             if (!inputs.RestartUnits.IsEmpty)

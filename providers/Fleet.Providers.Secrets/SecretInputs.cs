@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Protocol;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Providers.Secrets;
 
 /// <summary>
 /// The inputs of a secret.file resource, as nix-modules/fleet/secrets.nix emits them: exactly one
-/// content source (text, file or command), where the file goes, and how to reach its node.
+/// content source (text, file or command), where the file goes, and how to reach its node (no targetHost: only
+/// apply-local reaches it).
 /// </summary>
 public sealed record SecretInputs(
     string? Text,
@@ -21,7 +22,8 @@ public sealed record SecretInputs(
     ImmutableArray<string> RestartUnits,
     SshTarget Target)
 {
-    public static SecretInputs Parse(JsonElement inputs)
+    /// <param name="id">The resource's id (`node.NAME.KEY`): whether apply-local deploys its node here.</param>
+    public static SecretInputs Parse(JsonElement inputs, string id)
     {
         try
         {
@@ -36,12 +38,7 @@ public sealed record SecretInputs(
                 JsonFields.String(inputs, "mode") ?? "0400",
                 (JsonFields.String(inputs, "upload") ?? "before-activation") == "before-activation",
                 Strings(inputs, "restartUnits"),
-                new SshTarget(
-                    JsonFields.String(inputs, "targetHost") ?? throw new ResourceFailedException("secret.file needs `targetHost`"),
-                    inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number ? port.GetInt32() : null,
-                    JsonFields.String(inputs, "targetUser") ?? "root",
-                    Strings(inputs, "sshOptions"),
-                    JsonFields.String(inputs, "hostKey")));
+                SshTarget.FromInputs(inputs, id));
             var sources = (parsed.Text is null ? 0 : 1) + (parsed.File is null ? 0 : 1) + (command.IsEmpty ? 0 : 1);
             return sources == 1
                 ? parsed

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Fleet.Nodes;
 using Fleet.Processes;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
 
@@ -32,6 +32,12 @@ internal static class ExecCommand
                     {
                         to.WriteLine(prefix + line);
                     }
+                }
+
+                if (node.Target.Host is null)
+                {
+                    Write(Console.Error, "no targetHost: this node is reached only by fleet apply-local on it");
+                    return FleetCli.ExitFailed;
                 }
 
                 var result = await runner.RunAsync(ssh.Command(node.Target, argv), cancellationToken,

@@ -27,6 +27,7 @@ public static class FleetCli
             PlanCommand.Create(),
             ApplyCommand.Create(),
             BuildCommand.Create(),
+            ApplyLocalCommand.Create(),
             UploadSecretsCommand.Create(),
             StatusCommand.Create(),
             RollbackCommand.Create(),

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Fleet.Nodes;
 using Fleet.Processes;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
 
@@ -47,6 +47,12 @@ internal static class KnownHostsCommand
         var missing = 0;
         foreach (var node in nodes)
         {
+            if (node.Target.Host is null)
+            {
+                Console.WriteLine($"{node.Name}: no targetHost (deployed only with fleet apply-local), nothing to import");
+                continue;
+            }
+
             if (node.Target.HostKey is not null)
             {
                 Console.WriteLine($"{node.Name}: pinned in config (deployment.hostKey), nothing to import");
@@ -100,7 +106,7 @@ internal static class KnownHostsCommand
             return alias;
         }
 
-        var host = Value("hostname") ?? target.Host;
+        var host = Value("hostname") ?? target.Host!;
         return Value("port") is { } port && port != "22" ? $"[{host}]:{port}" : host;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fleet.Engine.Graph;
+using Fleet.Nodes;
 using Fleet.Providers.NixOS;
 using Fleet.State;
 
@@ -40,7 +41,7 @@ internal static class NodeAccess
 
         return [.. selected.Select(n => new NodeHandle(
             n.Node!,
-            SystemInputs.Parse(n.Inputs).Target,
+            SystemInputs.Parse(n.Inputs, n.Id).Target,
             stored.TryGetValue(n.Id, out var s) ? Fleet.Protocol.JsonFields.String(s.Outputs, "agentPath") : null))];
     }
 

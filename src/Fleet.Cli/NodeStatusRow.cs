@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
 
@@ -19,8 +19,13 @@ internal sealed record NodeStatusRow(
 {
     public static async Task<NodeStatusRow> ReadAsync(NodeHandle node, SshConnections ssh, ProcessRunner runner, CancellationToken cancellationToken)
     {
+        if (node.Target.Host is null)
+        {
+            return new NodeStatusRow(node.Name, false, null, null, null, null, null, null, "no targetHost: only fleet apply-local on the node itself reaches it");
+        }
+
         var argv = node.AgentExecutable is { } agent
-            ? [.. SystemDeployment.Privileged(node.Target), agent, "status", "--json"]
+            ? [.. node.Target.Privileged(), agent, "status", "--json"]
             : new[] { "sh", "-c", "printf '{\"currentSystem\":\"%s\"}' \"$(readlink -f /run/current-system)\"" };
         var result = await runner.RunAsync(ssh.Command(node.Target, argv), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)

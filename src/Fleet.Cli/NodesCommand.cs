@@ -40,7 +40,7 @@ internal static class NodesCommand
             if (parse.GetValue(FleetOptions.Json))
             {
                 var rows = nodes.Select(n => new NodeRow(
-                    n.Node!, Target(n), n.InputString("targetUser") ?? "root", [.. n.InputStrings("tags")]));
+                    n.Node!, Target(n), n.InputString("targetUser") ?? "(ssh's default)", [.. n.InputStrings("tags")]));
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.IEnumerableNodeRow));
                 return FleetCli.ExitOk;
             }
@@ -51,7 +51,7 @@ internal static class NodesCommand
                 table.AddRow(
                     Markup.Escape(n.Node!),
                     Markup.Escape(Target(n)),
-                    Markup.Escape(n.InputString("targetUser") ?? "root"),
+                    Markup.Escape(n.InputString("targetUser") ?? "(ssh's default)"),
                     Markup.Escape(string.Join(' ', n.InputStrings("tags").Select(t => "@" + t))));
             }
 
@@ -84,7 +84,12 @@ internal static class NodesCommand
 
     private static string Target(Resource node)
     {
-        var host = node.InputString("targetHost") ?? node.Node!;
+        // deployment.targetHost defaults to the node's name; null means apply-local only.
+        if (node.InputString("targetHost") is not { } host)
+        {
+            return "(none: apply-local only)";
+        }
+
         return node.Inputs.TryGetProperty("targetPort", out var port) && port.ValueKind == JsonValueKind.Number
             ? $"{host}:{port.GetInt32()}"
             : host;

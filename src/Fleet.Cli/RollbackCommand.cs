@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Fleet.Nodes;
 using Fleet.Processes;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
 
@@ -21,12 +21,17 @@ internal static class RollbackCommand
             var runner = FleetOptions.Runner(parse);
             var results = await NodeAccess.ForEachAsync(nodes, 16, async node =>
             {
+                if (node.Target.Host is null)
+                {
+                    return (node.Name, Ok: false, Text: "no targetHost: it can only be reached by fleet apply-local on the node itself");
+                }
+
                 if (node.AgentExecutable is not { } agent)
                 {
                     return (node.Name, Ok: false, Text: "fleet has not deployed this node yet (no agent recorded in state)");
                 }
 
-                var result = await runner.RunAsync(ssh.Command(node.Target, [.. SystemDeployment.Privileged(node.Target), agent, "rollback"]), cancellationToken).ConfigureAwait(false);
+                var result = await runner.RunAsync(ssh.Command(node.Target, [.. node.Target.Privileged(), agent, "rollback"]), cancellationToken).ConfigureAwait(false);
                 var text = ProcessResult.LastLine(result.StandardOutput + "\n" + result.StandardError);
                 return (node.Name, Ok: result.Succeeded || result.ExitCode == 16, Text: text);
             }).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fleet.Engine.Errors;
+using Fleet.Nodes;
 using Fleet.Providers.NixOS;
 
 namespace Fleet.Cli;
@@ -22,7 +23,12 @@ internal static class SshCommand
             var graph = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
             var node = graph.Nodes.FirstOrDefault(n => n.Node == name)
                 ?? throw new FleetException($"no node `{name}` in this fleet (nodes: {string.Join(", ", graph.Nodes.Select(n => n.Node))})");
-            var target = SystemInputs.Parse(node.Inputs).Target;
+            var target = SystemInputs.Parse(node.Inputs, node.Id).Target;
+            if (target.Host is null)
+            {
+                throw new FleetException($"node {name} has no targetHost (deployment.targetHost = null): fleet cannot reach it over SSH");
+            }
+
             await using var ssh = new SshConnections();
             // Interactive: a terminal and prompts are fine here, so BatchMode is turned back off.
             var options = ssh.Options(target, fresh: true).Select(a => a == "BatchMode=yes" ? "BatchMode=no" : a);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Fleet.Providers.NixOS;
+using Fleet.Nodes;
 using Spectre.Console;
 
 namespace Fleet.Cli;

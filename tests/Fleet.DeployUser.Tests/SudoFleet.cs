@@ -83,8 +83,8 @@ public sealed class SudoFleet : IAsyncDisposable
         }
     }
 
-    /// <summary>fleet.nix: `web` reached as `user`, with services.fleet-deploy-user enabled for the deployer's key.</summary>
-    public void Write(string user, string version) =>
+    /// <summary>fleet.nix: `web` reached as `user`, with services.fleet-deploy-user enabled for the deployer's key (and `more` in its module).</summary>
+    public void Write(string user, string version, string more = "") =>
         File.WriteAllText(Path.Combine(Dir, "fleet.nix"), FleetFile.For("web").With("web", $$"""
             imports = [ {{RepositoryPaths.Root}}/nix-modules/nixos/deploy-user.nix ];
             test.version = "{{version}}";
@@ -93,6 +93,7 @@ public sealed class SudoFleet : IAsyncDisposable
             # The administrator keeps the sudo it had under Debian's sudoers (the confirmation after
             # the switch runs under the new system's rules).
             security.sudo.extraRules = [ { groups = [ "sudo" ]; commands = [ "ALL" ]; } ];
+            {{more}}
             """).Render());
 
     private ProcessSpec Fleet(params string[] args) =>

@@ -31,7 +31,7 @@ public sealed class CompletionTests : IDisposable
 
     public static TheoryData<string, string, string> Lines => new()
     {
-        { "bash", "fleet ap", "apply" },
+        { "bash", "fleet ap", "apply apply-local" },
         { "bash", "fleet up", "upload-keys upload-secrets" },
         { "bash", "fleet apply --go", "--goal" },
         { "bash", "fleet apply --goal ", "boot build dry-activate keys push switch test" },
@@ -39,13 +39,13 @@ public sealed class CompletionTests : IDisposable
         { "bash", "fleet apply --on ", "api web worker @backend @demo @frontend" },
         { "bash", "fleet apply --on web,@f", "web,@frontend" },
         { "bash", "fleet completion z", "zsh" },
-        { "fish", "fleet ap", "apply" },
+        { "fish", "fleet ap", "apply apply-local" },
         { "fish", "fleet apply --goal ", "boot build dry-activate keys push switch test" },
         { "fish", "fleet apply b", "boot build" },
         { "fish", "fleet apply --on ", "@backend @demo @frontend api web worker" },
         { "fish", "fleet apply --on web,@f", "web,@frontend" },
         { "fish", "fleet -f fleet.nix nodes --on w", "web worker" },
-        { "zsh", "fleet ap", "apply" },
+        { "zsh", "fleet ap", "apply apply-local" },
         { "zsh", "fleet apply --goal ", "boot build dry-activate keys push switch test" },
         { "zsh", "fleet apply b", "boot build" },
         { "zsh", "fleet apply --on ", "api web worker @backend @demo @frontend" },

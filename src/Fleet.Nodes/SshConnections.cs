@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Fleet.Processes;
 
-namespace Fleet.Providers.NixOS;
+namespace Fleet.Nodes;
 
 /// <summary>
 /// OpenSSH for every node of a run: one multiplexed master connection per node (a control socket
@@ -18,6 +18,7 @@ namespace Fleet.Providers.NixOS;
 /// provider. Commands only use it (ControlMaster=no): one that finds no master ready connects on
 /// its own, as ssh does without a master.
 /// </para>
+/// A local target (`fleet apply-local`) needs none of it: its commands run here as they are.
 /// </summary>
 public sealed class SshConnections : IAsyncDisposable
 {
@@ -38,6 +39,12 @@ public sealed class SshConnections : IAsyncDisposable
     public ImmutableArray<string> Options(SshTarget target, bool fresh = false)
     {
         ArgumentNullException.ThrowIfNull(target);
+        if (target.Host is null || target.IsLocal)
+        {
+            // No SSH for this node: a node without a targetHost, or the one apply-local deploys.
+            throw target.IsLocal ? new InvalidOperationException($"{target} is reached without SSH") : target.NoHost();
+        }
+
         // ssh takes an option's first value: these come first, before the node's own options.
         var connection = ConnectionOptions(target);
         return fresh
@@ -116,9 +123,22 @@ public sealed class SshConnections : IAsyncDisposable
             : $"\n  {target.Host}'s SSH host key differs from its pinned deployment.hostKey";
     }
 
-    /// <summary>ssh argv running `command` (a list of words, each quoted for the remote shell).</summary>
-    public ProcessSpec Command(SshTarget target, IEnumerable<string> remoteArgv, bool fresh = false) =>
-        ProcessSpec.Create("ssh", [.. Options(target, fresh), target.Destination, "--", .. remoteArgv.Select(ProcessSpec.ShellQuote)]);
+    /// <summary>
+    /// ssh argv running `command` (a list of words, each quoted for the remote shell); for a local
+    /// target, the command itself.
+    /// </summary>
+    public ProcessSpec Command(SshTarget target, IEnumerable<string> remoteArgv, bool fresh = false)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(remoteArgv);
+        if (target.IsLocal)
+        {
+            var argv = remoteArgv.ToList();
+            return ProcessSpec.Create(argv[0], argv.Skip(1));
+        }
+
+        return ProcessSpec.Create("ssh", [.. Options(target, fresh), target.Destination, "--", .. remoteArgv.Select(ProcessSpec.ShellQuote)]);
+    }
 
     /// <summary>NIX_SSHOPTS for nix-copy-closure: the same options, space-separated.</summary>
     public string NixSshOptions(SshTarget target)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Fleet.Processes;
 
-namespace Fleet.Providers.NixOS;
+namespace Fleet.Nodes;
 
 /// <summary>
 /// One node's shared SSH connection, held in the foreground by the process that uses it: ssh
