@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Fleet.Engine.Errors;
 using Fleet.Engine.Graph;
 using Fleet.Processes;
@@ -6,11 +8,16 @@ using Fleet.Processes;
 namespace Fleet.Engine.Nix;
 
 /// <summary>
-/// Evaluates a fleet once, in one nix process, into its resource graph. The graph is checked
-/// against the schema before anyone else sees it.
+/// Evaluates a fleet once, in one nix process, into its resource graph: a fleet file with
+/// nix-instantiate on eval.nix, a flake with `nix eval` through Nix's own flake support
+/// (flake-entry/ and flake-outputs.nix). The graph is checked against the schema before anyone
+/// else sees it.
 /// </summary>
 public sealed class NixEvaluator
 {
+    /// <summary>Switched on for fleet's own nix processes only; nix.conf is never touched.</summary>
+    public const string FlakeFeatures = "nix-command flakes";
+
     private readonly ProcessRunner _runner;
     private readonly FleetPaths _paths;
 
@@ -20,28 +27,20 @@ public sealed class NixEvaluator
         _paths = paths;
     }
 
-    /// <summary>Evaluates `attribute` of eval.nix for the entry and returns nix's JSON.</summary>
+    /// <summary>Evaluates `attribute` of the fleet (of eval.nix's result) and returns nix's JSON.</summary>
     public async Task<JsonDocument> EvaluateJsonAsync(FleetSource source, string attribute, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!File.Exists(source.EntryFile))
+        var spec = source.Entry switch
         {
-            throw new FleetException($"fleet file {source.EntryFile} does not exist (give one with -f FILE)");
-        }
-
-        var spec = ProcessSpec.Create(
-                "nix-instantiate",
-                "--eval", "--strict", "--json", "--read-write-mode",
-                _paths.FleetEvalNix,
-                "-A", attribute,
-                "--arg", "entry", Path.GetFullPath(source.EntryFile))
+            FleetFile file => FileSpec(file, source, attribute),
+            FlakeReference flake => FlakeSpec(flake, source, attribute),
+            _ => throw new ArgumentException($"unknown fleet entry {source.Entry}", nameof(source)),
+        };
+        spec = spec
             .WithEnvironment("NIX_PATH", Environment.GetEnvironmentVariable("NIX_PATH") ?? string.Empty)
             // fleet stops it (its whole group) when the run is interrupted; a terminal's Ctrl-C does not.
             .InOwnSession();
-        if (source.Nixpkgs is { } nixpkgs)
-        {
-            spec = spec.WithArguments("--arg", "nixpkgs", Path.GetFullPath(nixpkgs));
-        }
 
         ProcessResult result;
         try
@@ -50,12 +49,12 @@ public sealed class NixEvaluator
         }
         catch (ProcessFailedException e)
         {
-            throw new FleetException($"cannot run nix-instantiate (is Nix installed?): {e.Message}", e);
+            throw new FleetException($"cannot run {spec.FileName} (is Nix installed?): {e.Message}", e);
         }
 
         if (!result.Succeeded)
         {
-            throw new NixEvaluationException(source.EntryFile, NixErrorText.Summarise(result.StandardError));
+            throw new NixEvaluationException(source.Entry.Display, NixErrorText.Summarise(result.StandardError));
         }
 
         return JsonDocument.Parse(result.StandardOutput);
@@ -66,5 +65,78 @@ public sealed class NixEvaluator
         using var document = await EvaluateJsonAsync(source, "resourceGraph", cancellationToken).ConfigureAwait(false);
         new GraphSchemaValidator(_paths.Schema("resource-graph.schema.json")).Validate(document.RootElement);
         return ResourceGraph.Parse(document.RootElement);
+    }
+
+    private ProcessSpec FileSpec(FleetFile file, FleetSource source, string attribute)
+    {
+        if (!File.Exists(file.Path))
+        {
+            throw new FleetException($"fleet file {file.Path} does not exist (give one with -f FILE)");
+        }
+
+        if (!source.InputOverrides.IsEmpty)
+        {
+            throw new FleetException($"--override-input is for flakes; {file.Path} is a fleet file");
+        }
+
+        var spec = ProcessSpec.Create(
+            "nix-instantiate",
+            "--eval", "--strict", "--json", "--read-write-mode",
+            _paths.FleetEvalNix,
+            "-A", attribute,
+            "--arg", "entry", file.Path);
+        return source.Nixpkgs is { } nixpkgs ? spec.WithArguments("--arg", "nixpkgs", Path.GetFullPath(nixpkgs)) : spec;
+    }
+
+    /// <summary>
+    /// `nix eval` of flake-entry's output with the user's flake as its input `entry`: Nix locks
+    /// and fetches it (its flake.lock honoured, never written), and flake-outputs.nix picks the
+    /// output. --impure lets the applied function import fleet's modules from outside the store.
+    /// </summary>
+    private ProcessSpec FlakeSpec(FlakeReference flake, FleetSource source, string attribute)
+    {
+        var parameters = new JsonObject
+        {
+            ["flakeName"] = flake.Reference,
+            ["attribute"] = attribute,
+            ["attrPath"] = new JsonArray([.. flake.AttributePath.Select(name => JsonValue.Create(name))]),
+            ["nixosConfigurations"] = source.ReadNixosConfigurations,
+        };
+        if (source.Nixpkgs is { } nixpkgs)
+        {
+            parameters["nixpkgs"] = Path.GetFullPath(nixpkgs);
+        }
+
+        var json = JsonSerializer.Serialize(parameters, EngineJsonContext.Default.JsonObject);
+        var apply = $"import {NixString(Path.Combine(_paths.NixModules, "fleet", "flake-outputs.nix"))} (builtins.fromJSON {NixString(json)})";
+        var spec = ProcessSpec.Create(
+            "nix",
+            "--extra-experimental-features", FlakeFeatures,
+            "eval", "--json", "--impure", "--no-write-lock-file",
+            $"path:{Path.Combine(_paths.NixModules, "fleet", "flake-entry")}#fleetEntry",
+            "--override-input", "entry", flake.Reference);
+        foreach (var input in source.InputOverrides)
+        {
+            spec = spec.WithArguments("--override-input", $"entry/{input.Name}", FlakeReference.Absolute(input.Reference, Environment.CurrentDirectory));
+        }
+
+        return spec.WithArguments("--apply", apply);
+    }
+
+    /// <summary>A Nix string literal: `"`, `\` and `$` escaped, so no interpolation can happen.</summary>
+    private static string NixString(string text)
+    {
+        var quoted = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            if (c is '"' or '\\' or '$')
+            {
+                quoted.Append('\\');
+            }
+
+            quoted.Append(c);
+        }
+
+        return quoted.Append('"').ToString();
     }
 }
