@@ -106,6 +106,33 @@ public sealed class FlakeEvaluationTests
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task The_flake_lock_is_honoured_until_an_override_input_replaces_the_locked_input()
+    {
+        var settings = Path.Combine(Path.GetTempPath(), $"fleet-flake-settings-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(settings);
+        try
+        {
+            using var flake = FlakeFixture.Copy("locked", ("@settings@", settings));
+            File.WriteAllText(Path.Combine(settings, "name.nix"), "\"as-locked\"");
+            var lockStep = await new ProcessRunner().RunAsync(
+                ProcessSpec.Create("nix", "--extra-experimental-features", NixEvaluator.FlakeFeatures, "flake", "lock", $"path:{flake.Directory}"),
+                CancellationToken.None);
+            Assert.True(lockStep.Succeeded, lockStep.StandardError);
+            File.WriteAllText(Path.Combine(settings, "name.nix"), "\"changed-since\"");
+
+            var locked = await GraphAsync(Flake(flake.Directory));
+            var overridden = await GraphAsync(Flake(flake.Directory) with { InputOverrides = [new FlakeInputOverride("settings", $"path:{settings}")] });
+
+            Assert.Equal("as-locked", locked.Fleet);
+            Assert.Equal("changed-since", overridden.Fleet);
+        }
+        finally
+        {
+            Directory.Delete(settings, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task An_attribute_after_the_hash_names_the_output_to_read()
     {
         using var flake = FlakeFixture.Copy("named");

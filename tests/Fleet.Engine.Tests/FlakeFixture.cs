@@ -20,7 +20,8 @@ internal sealed class FlakeFixture : IDisposable
     /// <summary>The flake's directory (the copy).</summary>
     public string Directory { get; }
 
-    public static FlakeFixture Copy(string name)
+    /// <summary>Copies fixtures/flakes/NAME; `replacements` are further @placeholder@ -> text substitutions.</summary>
+    public static FlakeFixture Copy(string name, params (string Placeholder, string Text)[] replacements)
     {
         var root = Path.Combine(Path.GetTempPath(), $"fleet-flake-{Guid.NewGuid():N}");
         var directory = Path.Combine(root, name);
@@ -29,7 +30,13 @@ internal sealed class FlakeFixture : IDisposable
         {
             var target = Path.Combine(directory, Path.GetRelativePath(source, file));
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, File.ReadAllText(file).Replace("@nixpkgsStandin@", RepositoryPaths.NixpkgsStandin, StringComparison.Ordinal));
+            var text = File.ReadAllText(file).Replace("@nixpkgsStandin@", RepositoryPaths.NixpkgsStandin, StringComparison.Ordinal);
+            foreach (var (placeholder, replacement) in replacements)
+            {
+                text = text.Replace(placeholder, replacement, StringComparison.Ordinal);
+            }
+
+            File.WriteAllText(target, text);
         }
 
         return new FlakeFixture(root, directory);
