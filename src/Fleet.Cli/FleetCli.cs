@@ -47,6 +47,8 @@ public static class FleetCli
 
         root.Options.Add(FleetOptions.File);
         root.Options.Add(FleetOptions.Nixpkgs);
+        root.Options.Add(FleetOptions.OverrideInput);
+        root.Options.Add(FleetOptions.NixosConfigurations);
         root.Options.Add(FleetOptions.State);
         root.Options.Add(FleetOptions.Verbose);
         // `--on @tag` must not be read as a response file.

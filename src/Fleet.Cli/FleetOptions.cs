@@ -9,11 +9,24 @@ namespace Fleet.Cli;
 /// <summary>Options every fleet verb shares: where the fleet is and which nixpkgs to use.</summary>
 internal static class FleetOptions
 {
-    public static readonly string[] DefaultEntries = ["fleet.nix", "hive.nix"];
-
     public static Option<string?> File { get; } = new("--file", "-f")
     {
-        Description = "Fleet file (default: ./fleet.nix, or ./hive.nix for Colmena hives)",
+        Description = "Fleet file or flake (., path:DIR, .#attr, git+file:...; default: the nearest fleet.nix, hive.nix or flake.nix here or above)",
+        Recursive = true,
+    };
+
+    public static Option<string[]> OverrideInput { get; } = new("--override-input")
+    {
+        Description = "Use REF for the flake's input NAME (as nix's --override-input); repeatable",
+        HelpName = "NAME REF",
+        Arity = new ArgumentArity(2, 2),
+        AllowMultipleArgumentsPerToken = true,
+        Recursive = true,
+    };
+
+    public static Option<bool> NixosConfigurations { get; } = new("--nixos-configurations")
+    {
+        Description = "Deploy a flake's nixosConfigurations when it has no fleet, colmenaHive or colmena output",
         Recursive = true,
     };
 
@@ -41,7 +54,7 @@ internal static class FleetOptions
 
     public static Option<string?> State { get; } = new("--state")
     {
-        Description = "State database (default: $FLEET_STATE, else .fleet/state.db beside the fleet file)",
+        Description = "State database (default: $FLEET_STATE, else .fleet/state.db beside the fleet file or flake)",
         Recursive = true,
     };
 
@@ -58,8 +71,18 @@ internal static class FleetOptions
             return Path.GetFullPath(fromEnvironment);
         }
 
-        var file = parse.GetValue(File) ?? DefaultEntries.FirstOrDefault(System.IO.File.Exists) ?? "fleet.nix";
-        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, ".fleet", "state.db");
+        string directory;
+        try
+        {
+            directory = Entry(parse)?.Directory ?? Environment.CurrentDirectory;
+        }
+        catch (FleetException)
+        {
+            // A bad -f is reported by the command that evaluates it; the state path alone needs none.
+            directory = Environment.CurrentDirectory;
+        }
+
+        return Path.Combine(directory, ".fleet", "state.db");
     }
 
     /// <summary>Whether the state is at its default place (.fleet/ beside the fleet file, which fleet may create), not one given by --state or FLEET_STATE.</summary>
@@ -80,15 +103,21 @@ internal static class FleetOptions
 
     public static FleetSource Source(ParseResult parse)
     {
-        var file = parse.GetValue(File);
-        if (file is null)
+        var entry = Entry(parse) ?? throw new FleetException(
+            $"no fleet here: looked for {string.Join(", ", FleetEntry.EntryFileNames)} in {Environment.CurrentDirectory} and the directories above it; give one with -f FILE or -f FLAKE");
+        var overrides = parse.GetValue(OverrideInput) ?? [];
+        return new FleetSource(entry, parse.GetValue(Nixpkgs))
         {
-            file = DefaultEntries.FirstOrDefault(System.IO.File.Exists)
-                ?? throw new FleetException($"no fleet file here: looked for {string.Join(" and ", DefaultEntries)} in {Environment.CurrentDirectory}; give one with -f FILE");
-        }
-
-        return new FleetSource(file, parse.GetValue(Nixpkgs));
+            InputOverrides = [.. overrides.Chunk(2).Select(pair => new FlakeInputOverride(pair[0], pair[1]))],
+            ReadNixosConfigurations = parse.GetValue(NixosConfigurations),
+        };
     }
+
+    /// <summary>-f's entry, else the nearest fleet.nix, hive.nix or flake.nix upward from the current directory.</summary>
+    private static FleetEntry? Entry(ParseResult parse) =>
+        parse.GetValue(File) is { } argument
+            ? FleetEntry.Parse(argument, Environment.CurrentDirectory)
+            : FleetEntry.Discover(Environment.CurrentDirectory);
 
     public static ProcessRunner Runner(ParseResult parse) =>
         new(parse.GetValue(Verbose) ? line => Console.Error.WriteLine(line) : null);
