@@ -94,14 +94,44 @@ public sealed class ApplyLocalTests
         {{more}}
         """);
 
-    /// <summary>`fleet apply-local --plain` run inside the node (testbed exec): the node is found by its hostname.</summary>
-    private static Task<ProcessResult> ApplyLocalAsync(TestbedFleet fleet, string dir) =>
-        new ProcessRunner().RunAsync(
+    /// <summary>
+    /// `fleet apply-local --plain` run inside the node (testbed exec): the node is found by its
+    /// hostname. The node has its own /root, /tmp and /nix, so fleet (this build's output, its
+    /// providers and share/), the agent and the nixpkgs STAND-IN are run from a copy in `dir`
+    /// (in /var/tmp, which every node shares with the host): the repository may be under /root.
+    /// </summary>
+    private static Task<ProcessResult> ApplyLocalAsync(TestbedFleet fleet, string dir)
+    {
+        var bin = Path.Combine(dir, "fleet");
+        if (!Directory.Exists(bin))
+        {
+            CopyTree(AppContext.BaseDirectory, bin);
+            Directory.CreateDirectory(Path.Combine(bin, "agent"));
+            File.Copy(Path.Combine(RepositoryPaths.Root, "artifacts", "agent", "fleet-agent"), Path.Combine(bin, "agent", "fleet-agent"));
+            CopyTree(RepositoryPaths.NixpkgsStandin, Path.Combine(dir, "nixpkgs-standin"));
+        }
+
+        return new ProcessRunner().RunAsync(
             ProcessSpec.Create(RepositoryPaths.TestbedScript,
                 "exec", fleet.Testbed.Name, "web", "--",
-                "dotnet", Path.Combine(AppContext.BaseDirectory, "fleet.dll"), "-f", Path.Combine(dir, "fleet.nix"),
-                "apply-local", "--plain", "--nixpkgs", RepositoryPaths.NixpkgsStandin),
+                "dotnet", Path.Combine(bin, "fleet.dll"), "-f", Path.Combine(dir, "fleet.nix"),
+                "apply-local", "--plain", "--nixpkgs", Path.Combine(dir, "nixpkgs-standin")),
             CancellationToken.None);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+        }
+    }
 
     /// <summary>A fresh directory in /var/tmp, the host's own in every node (unlike /tmp).</summary>
     private static string NewDirectory() =>
