@@ -4,7 +4,6 @@ using System.Text.Json;
 using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Providers.Secrets;
 

@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Protocol;
-using Fleet.Providers.NixOS;
 
 namespace Fleet.Providers.Secrets;
 

@@ -1,3 +1,4 @@
+using Fleet.Nodes;
 using Fleet.Processes;
 using Fleet.Testbed;
 

@@ -1,7 +1,7 @@
 using Fleet.Processes;
 using Fleet.Protocol;
 
-namespace Fleet.Providers.NixOS;
+namespace Fleet.Nodes;
 
 /// <summary>
 /// The fleet-agent binary (NativeAOT, one file) as a store path on the deployer, so it travels
@@ -10,6 +10,7 @@ namespace Fleet.Providers.NixOS;
 /// the checkout this provider was built from (script/bootstrap publishes it there). An agent that
 /// already is STOREPATH/bin/fleet-agent (the flake's package) is sent as that store path.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class AgentBundle
 {
     private readonly ProcessRunner _runner;
