@@ -52,6 +52,9 @@
             version = "0.1.0";
             src = ./.;
             projectFile = "src/Fleet.Cli/Fleet.Cli.csproj";
+            # Framework-dependent here (the csproj publishes NativeAOT for script/install-style use);
+            # the built-in providers are referenced executables and land beside fleet.
+            dotnetFlags = [ "-p:PublishAot=false" ];
             executables = [ "fleet" ];
             makeWrapperArgs = [
               "--set-default" "FLEET_AGENT" "${fleet-agent}/bin/fleet-agent"

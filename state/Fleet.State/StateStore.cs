@@ -411,7 +411,18 @@ public sealed partial class StateStore : IAsyncDisposable
 
     private static string Json(JsonElement value, string what) => value.ValueKind == JsonValueKind.Undefined
         ? throw new ArgumentException($"{what} must be a JSON value (use {{}} for none)", what)
-        : JsonSerializer.Serialize(value);
+        : Compact(value);
+
+    private static string Compact(JsonElement value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            value.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
     private static string JsonArray(ImmutableArray<string> values)
     {
