@@ -7,6 +7,8 @@
     let
       systems = [ "x86_64-linux" "aarch64-linux" ];
       forAll = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
+      # The one version of fleet, its providers and the agent (Directory.Build.props reads it too).
+      version = nixpkgs.lib.removeSuffix "\n" (builtins.readFile ./VERSION);
     in
     {
       # The fleet module system, for use inside other module trees (flake-parts and the like):
@@ -38,7 +40,7 @@
           };
           fleet-agent = pkgs.buildDotnetModule (dotnet // {
             pname = "fleet-agent";
-            version = "0.1.0";
+            inherit version;
             src = ./.;
             projectFile = "src/Fleet.Agent/Fleet.Agent.csproj";
             # NativeAOT: one file that needs no .NET runtime on the node.
@@ -49,7 +51,7 @@
           });
           fleet = pkgs.buildDotnetModule (dotnet // {
             pname = "fleet";
-            version = "0.1.0";
+            inherit version;
             src = ./.;
             projectFile = "src/Fleet.Cli/Fleet.Cli.csproj";
             # Framework-dependent here (the csproj publishes NativeAOT for script/install-style use);

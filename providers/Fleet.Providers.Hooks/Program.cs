@@ -5,5 +5,5 @@ using Fleet.Providers.Hooks;
 
 // fleet-provider-hook: the `hook` provider, owning `hook.command` resources.
 await using var hooks = new HookCommandHandler();
-var server = new ProviderServer(new ProviderDefinition("hook", "0.1.0", [hooks]));
+var server = new ProviderServer(new ProviderDefinition("hook", FleetVersion.Current, [hooks]));
 return await server.RunAsync(CancellationToken.None).ConfigureAwait(false);

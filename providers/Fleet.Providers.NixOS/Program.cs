@@ -5,5 +5,5 @@ using Fleet.Providers.NixOS;
 
 // fleet-provider-nixos: the `nixos` provider, owning `nixos.system` resources.
 await using var systems = new NixosSystemHandler();
-var server = new ProviderServer(new ProviderDefinition("nixos", "0.1.0", [systems]));
+var server = new ProviderServer(new ProviderDefinition("nixos", FleetVersion.Current, [systems]));
 return await server.RunAsync(CancellationToken.None).ConfigureAwait(false);

@@ -5,5 +5,5 @@ using Fleet.Providers.Secrets;
 
 // fleet-provider-secret: the `secret` provider, owning `secret.file` resources.
 await using var secrets = new SecretFileHandler();
-var server = new ProviderServer(new ProviderDefinition("secret", "0.1.0", [secrets]));
+var server = new ProviderServer(new ProviderDefinition("secret", FleetVersion.Current, [secrets]));
 return await server.RunAsync(CancellationToken.None).ConfigureAwait(false);

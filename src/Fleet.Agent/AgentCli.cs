@@ -4,6 +4,7 @@ using Fleet.Agent.Activation;
 using Fleet.Agent.Daemon;
 using Fleet.Agent.Health;
 using Fleet.Agent.Secrets;
+using Fleet.Protocol;
 
 namespace Fleet.Agent;
 
@@ -110,7 +111,7 @@ public static class AgentCli
         switch (a.Command)
         {
             case "version":
-                Console.WriteLine(typeof(AgentCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                Console.WriteLine(FleetVersion.Current);
                 return ExitCodes.Ok;
             case "status":
                 return Status(files, a.Has("json"));

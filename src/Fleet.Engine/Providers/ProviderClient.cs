@@ -104,7 +104,7 @@ public sealed partial class ProviderClient : IAsyncDisposable
         var client = new ProviderClient(declaration, process);
         try
         {
-            var engineVersion = typeof(ProviderClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+            var engineVersion = FleetVersion.Current;
             client.Info = await client.CallAsync(
                 ProtocolMethods.Initialize,
                 null,
