@@ -165,7 +165,8 @@ internal static class ApplyCommand
                 Console.WriteLine($"Overrides for this run, on every selected node: {overrides.Describe()}");
             }
 
-            Console.Write(PlanPrinter.Render(plan));
+            // Resources that cannot be planned are named once, in the summary.
+            Console.Write(PlanPrinter.Render(plan, parse.GetValue(FleetOptions.Verbose), listFailures: false));
         }
 
         if (!plan.HasChanges)

@@ -15,6 +15,9 @@ public static class FleetCli
     public const int ExitOk = 0;
     public const int ExitFailed = 1;
     public const int ExitUsage = 2;
+
+    /// <summary>`fleet plan --detailed-exitcode`: the plan has changes (every error is then 1).</summary>
+    public const int ExitPlanHasChanges = 2;
     public const int ExitBug = 70;
     public const int ExitInterrupted = 130;
 
@@ -58,7 +61,8 @@ public static class FleetCli
         if (!suggesting && UsageErrors.Describe(parse) is { } usage)
         {
             Console.Error.WriteLine(usage);
-            return ExitUsage;
+            // `plan --detailed-exitcode` keeps 2 for "changes": every error is 1 there.
+            return parse.CommandResult.Command.Name == "plan" && args.Contains("--detailed-exitcode", StringComparer.Ordinal) ? ExitFailed : ExitUsage;
         }
 
         FleetOptions.ExportKnownHosts(parse);
@@ -91,9 +95,11 @@ public static class FleetCli
     }
 
     /// <summary>Runs one verb's body, mapping exceptions to messages and exit codes.</summary>
-    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    /// <param name="errorsAreOne">Every error exits 1, usage errors too (`plan --detailed-exitcode`, where 2 means changes).</param>
+    public static async Task<int> GuardAsync(Func<Task<int>> body, bool errorsAreOne = false)
     {
         ArgumentNullException.ThrowIfNull(body);
+        int Error(int code) => errorsAreOne && code == ExitUsage ? ExitFailed : code;
         try
         {
             return await body().ConfigureAwait(false);
@@ -110,12 +116,12 @@ public static class FleetCli
         catch (FleetException e)
         {
             Console.Error.WriteLine("error: " + e.Message);
-            return e.ExitCode;
+            return Error(e.ExitCode);
         }
         catch (Fleet.State.StateException e)
         {
             Console.Error.WriteLine("error: " + e.Message);
-            return ExitUsage;
+            return Error(ExitUsage);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

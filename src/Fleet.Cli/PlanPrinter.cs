@@ -5,61 +5,32 @@ using Fleet.Protocol;
 
 namespace Fleet.Cli;
 
-/// <summary>Renders a plan the way Terraform users read them: +, ~, -/+, - and field diffs.</summary>
+/// <summary>
+/// Renders a plan the way Terraform users read them: +, ~, -/+, - and field diffs, values as Nix
+/// writes them. By default only what an operator decides on (<see cref="PlanFields"/>); verbose
+/// shows every field, every output known only after apply, and values uncut.
+/// </summary>
 internal static class PlanPrinter
 {
     private const int MaxValue = 100;
 
-    public static string Render(Plan plan)
+    /// <param name="verbose">Every field and output (`--verbose`).</param>
+    /// <param name="listFailures">Whether to list the resources that cannot be planned (apply lists them in its summary instead).</param>
+    public static string Render(Plan plan, bool verbose = false, bool listFailures = true)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         var text = new StringBuilder();
         foreach (var change in plan.Changes.Where(c => c.IsChange))
         {
-            text.Append(Symbol(change.Action)).Append(' ').Append(change.Id).Append(" (").Append(change.Type).Append(')');
-            if (change.Action == PlanAction.Replace)
-            {
-                text.Append(" must be replaced");
-            }
-
-            if (change.Reason is { } reason)
-            {
-                text.Append(" — ").Append(reason);
-            }
-
-            text.Append('\n');
-            switch (change.Action)
-            {
-                case PlanAction.Create:
-                    foreach (var field in Fields(change.DesiredInputs))
-                    {
-                        text.Append("      + ").Append(field.Name).Append(" = ").Append(Show(field.Value)).Append('\n');
-                    }
-
-                    break;
-                case PlanAction.Update or PlanAction.Replace:
-                    foreach (var name in change.ChangedFields)
-                    {
-                        var before = Field(change.PriorInputs, name);
-                        var after = Field(change.DesiredInputs, name);
-                        text.Append("      ~ ").Append(name).Append(": ")
-                            .Append(before is { } b ? Show(b) : "(none)").Append(" -> ")
-                            .Append(after is { } a ? Show(a) : "(none)").Append('\n');
-                    }
-
-                    break;
-                default:
-                    break;
-            }
-
-            foreach (var output in change.UnknownOutputs)
-            {
-                text.Append("        ").Append(output).Append(" = (known after apply)\n");
-            }
+            AppendChange(text, change, verbose);
         }
 
-        foreach (var (id, error) in plan.Failures)
+        if (listFailures)
         {
-            text.Append("  ! ").Append(id).Append(" cannot be planned: ").Append(error).Append('\n');
+            foreach (var (id, error) in plan.Failures)
+            {
+                text.Append("  ! ").Append(id).Append(" cannot be planned: ").Append(verbose ? error : FirstLine(error)).Append('\n');
+            }
         }
 
         foreach (var id in plan.Skipped)
@@ -67,8 +38,111 @@ internal static class PlanPrinter
             text.Append("  ! ").Append(id).Append(" not planned: something it depends on cannot be planned\n");
         }
 
-        text.Append(plan.HasChanges ? plan.Summary : "No changes: the fleet matches its configuration.").Append('\n');
+        text.Append(Summary(plan)).Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>The last line: counts, and never "No changes" when some resources could not be planned.</summary>
+    public static string Summary(Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.IsComplete)
+        {
+            return plan.HasChanges ? plan.Summary : "No changes: the fleet matches its configuration.";
+        }
+
+        var unplanned = plan.Skipped.IsEmpty ? "" : $", {plan.Skipped.Length} not planned";
+        return $"{plan.Summary.TrimEnd('.')}, {plan.Failures.Count} cannot be planned{unplanned}. The plan is incomplete.";
+    }
+
+    private static void AppendChange(StringBuilder text, PlannedChange change, bool verbose)
+    {
+        var lines = new List<string>();
+        switch (change.Action)
+        {
+            case PlanAction.Create:
+                foreach (var field in Fields(change.DesiredInputs).Where(f => verbose || PlanFields.ShowOnCreate(change.Type, f.Name, f.Value)))
+                {
+                    lines.Add($"      + {field.Name} = {Show(field.Value, verbose)}");
+                }
+
+                break;
+            case PlanAction.Update or PlanAction.Replace:
+                lines.AddRange(ChangedFieldLines(change, verbose));
+                break;
+            case PlanAction.Delete when verbose:
+                foreach (var field in Fields(change.PriorInputs))
+                {
+                    lines.Add($"      - {field.Name} = {Show(field.Value, verbose)}");
+                }
+
+                break;
+            default:
+                break;
+        }
+
+        text.Append(Symbol(change.Action)).Append(' ').Append(change.Id).Append(" (").Append(change.Type).Append(')');
+        if (change.Action == PlanAction.Replace)
+        {
+            text.Append(" must be replaced");
+        }
+
+        if ((change.Reason ?? (lines.Count == 0 ? FollowedChanges(change) : null)) is { } reason)
+        {
+            text.Append(" — ").Append(reason);
+        }
+
+        text.Append('\n');
+        foreach (var line in lines)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        // What a change of a node's system does there (closure diff, units, reboot) goes here, one call per nixos.system change.
+        if (verbose)
+        {
+            foreach (var output in change.UnknownOutputs)
+            {
+                text.Append("        ").Append(output).Append(" = (known after apply)\n");
+            }
+        }
+    }
+
+    /// <summary>
+    /// `~ field: before -> after` for each changed field; a field whose new value depends on a
+    /// resource changing in this run is "(known after apply)", the one place that says something.
+    /// </summary>
+    private static IEnumerable<string> ChangedFieldLines(PlannedChange change, bool verbose)
+    {
+        foreach (var name in change.ChangedFields)
+        {
+            var before = Field(change.PriorInputs, name);
+            var after = Field(change.DesiredInputs, name);
+            if (!verbose && (PlanFields.IsInternal(change.Type, name) || (before is null && after is null)))
+            {
+                continue;
+            }
+
+            if (!verbose && after is { } a && NixValue.HasReference(a))
+            {
+                yield return $"      ~ {name}: (known after apply)";
+                continue;
+            }
+
+            yield return $"      ~ {name}: {(before is { } b ? Show(b, verbose) : "(none)")} -> {(after is { } x ? Show(x, verbose) : "(none)")}";
+        }
+    }
+
+    /// <summary>Why an update whose changed fields are all plumbing happens: the resources it refers to change.</summary>
+    private static string? FollowedChanges(PlannedChange change)
+    {
+        var referenced = change.ChangedFields
+            .Select(name => Field(change.DesiredInputs, name))
+            .OfType<JsonElement>()
+            .SelectMany(NixValue.References)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return referenced.Count == 0 ? null : $"{string.Join(", ", referenced)} {(referenced.Count == 1 ? "changes" : "change")}";
     }
 
     private static string Symbol(PlanAction action) => action switch
@@ -86,23 +160,8 @@ internal static class PlanPrinter
     private static JsonElement? Field(JsonElement? inputs, string name) =>
         inputs is { ValueKind: JsonValueKind.Object } i && i.TryGetProperty(name, out var v) ? v : null;
 
-    /// <summary>A value as JSON, with references and sensitive markers shown by what they mean.</summary>
-    private static string Show(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Object)
-        {
-            if (value.TryGetProperty("$sensitive", out _))
-            {
-                return "(sensitive value)";
-            }
+    private static string Show(JsonElement value, bool verbose) => NixValue.Show(value, verbose ? int.MaxValue : MaxValue);
 
-            if (value.TryGetProperty("$ref", out var target))
-            {
-                return $"(known after apply: {target.GetString()}.{(value.TryGetProperty("output", out var o) ? o.GetString() : "?")})";
-            }
-        }
-
-        var raw = value.GetRawText();
-        return raw.Length <= MaxValue ? raw : string.Concat(raw.AsSpan(0, MaxValue - 1), "…");
-    }
+    private static string FirstLine(string text) =>
+        text.IndexOf('\n', StringComparison.Ordinal) is var end and >= 0 ? string.Concat(text.AsSpan(0, end).TrimEnd(), " …") : text;
 }
