@@ -78,7 +78,7 @@ internal static partial class NixValue
                 break;
             case JsonValueKind.Object when value.TryGetProperty("$ref", out var target):
                 text.Append("(known after apply: ").Append(target.ToString())
-                    .Append('.').Append(value.TryGetProperty("output", out var o) ? o.ToString() : "?").Append(')');
+                    .Append(value.TryGetProperty("output", out var o) ? "." + o : "").Append(')');
                 break;
             case JsonValueKind.Object:
                 text.Append('{');

@@ -5,11 +5,10 @@ namespace Fleet.Cli;
 
 /// <summary>
 /// Which input fields the plan shows without `--verbose`: what an operator decides on, not what
-/// fleet passes along. Hidden are nulls and empty values, references to other resources (what they
-/// change is that resource's change), fields of the built-in types that only carry the plumbing
-/// (the derivation behind the system the reason already names, a hook's trigger fields, the
-/// node's connection repeated on each of its secrets and hooks), and, on a create, values equal
-/// to the fleet module's defaults.
+/// fleet passes along. Hidden are nulls and empty values, fields of the built-in types that only
+/// carry the plumbing (the derivation behind the system the reason already names, a hook's
+/// trigger fields and their references to the node, the node's connection repeated on each of
+/// its secrets and hooks), and, on a create, values equal to the fleet module's defaults.
 /// </summary>
 internal static class PlanFields
 {
@@ -40,7 +39,7 @@ internal static class PlanFields
 
     /// <summary>Whether a created resource's field is worth a line without --verbose.</summary>
     public static bool ShowOnCreate(string type, string field, JsonElement value) =>
-        !IsInternal(type, field) && !IsEmpty(value) && !NixValue.HasReference(value)
+        !IsInternal(type, field) && !IsEmpty(value)
         && !(s_defaults.TryGetValue(type, out var defaults) && defaults.TryGetValue(field, out var d) && JsonElement.DeepEquals(d, value));
 
     /// <summary>Null, `[]` and `{}`: nothing to say.</summary>

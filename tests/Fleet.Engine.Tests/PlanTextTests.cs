@@ -38,7 +38,8 @@ public sealed class PlanTextTests
     {
         var plan = PlanOf(
             Change("node.web", "nixos.system", PlanAction.Create, null, NodeInputs, "deploy /nix/store/za0d-nixos-system-web-25.05", ["drvPath"], ["generation", "previousSystem", "activatedAt"]),
-            Change("node.web.hook.postActivate", "hook.command", PlanAction.Create, null, HookInputs, "new resource", unknown: ["exitCode", "ranAt", "output"]));
+            Change("node.web.hook.postActivate", "hook.command", PlanAction.Create, null, HookInputs, "new resource", unknown: ["exitCode", "ranAt", "output"]),
+            Change("digest", "local.file", PlanAction.Create, null, """{"path":"/srv/digest","content":{"$ref":"notes","output":"sha256"}}"""));
 
         Assert.Equal(
             """
@@ -48,7 +49,10 @@ public sealed class PlanTextTests
                   + targetHost = "web"
               + node.web.hook.postActivate (hook.command) — new resource
                   + script = "echo \"now \${X}\"\ncurl http://127.0.0.1/"
-            Plan: 2 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.
+              + digest (local.file)
+                  + path = "/srv/digest"
+                  + content = (known after apply: notes.sha256)
+            Plan: 3 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.
 
             """.ReplaceLineEndings("\n"),
             PlanPrinter.Render(plan));
@@ -126,7 +130,7 @@ public sealed class PlanTextTests
         var text = PlanPrinter.Render(plan, verbose: true);
 
         Assert.Contains("      + hostKey = null\n", text, StringComparison.Ordinal);
-        Assert.Contains("      + watch = { \"node.web\" = (known after apply: node.web.?); }\n", text, StringComparison.Ordinal);
+        Assert.Contains("      + watch = { \"node.web\" = (known after apply: node.web); }\n", text, StringComparison.Ordinal);
         Assert.Contains("      + timeout = 300\n", text, StringComparison.Ordinal);
         Assert.Contains("        exitCode = (known after apply)\n", text, StringComparison.Ordinal);
     }

@@ -118,10 +118,19 @@ internal sealed class ThingHandler : ResourceHandler
         return Apply(request);
     }
 
-    public override Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken) =>
-        Task.FromResult(_things.TryGetValue(request.Id, out var inputs)
+    public override async Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        // FLEET_DUMMY_FAIL_READ (ids, comma-separated): those things cannot be reached, as a node that is down; the provider logs it first, as the nixos provider does.
+        if ((Environment.GetEnvironmentVariable("FLEET_DUMMY_FAIL_READ")?.Split(',') ?? []).Contains(request.Id, StringComparer.Ordinal))
+        {
+            await call.LogAsync("error", $"cannot reach {request.Id}", cancellationToken).ConfigureAwait(false);
+            throw new ResourceFailedException($"dummy: cannot reach {request.Id} (told to fail reading it)");
+        }
+
+        return _things.TryGetValue(request.Id, out var inputs)
             ? new ReadResult(true, inputs, Outputs(inputs))
-            : new ReadResult(false, null, null));
+            : new ReadResult(false, null, null);
+    }
 
     public override async Task DeleteAsync(DeleteParams request, ProviderCall call, CancellationToken cancellationToken)
     {
