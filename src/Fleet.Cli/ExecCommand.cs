@@ -17,13 +17,14 @@ internal static class ExecCommand
         command.Arguments.Add(s_command);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
+            var parallel = ApplyCommand.ParallelLimit(parse);
             var nodes = await NodeAccess.SelectAsync(parse, cancellationToken).ConfigureAwait(false);
             var argv = parse.GetValue(s_command) ?? [];
             var width = nodes.Max(n => n.Name.Length);
             var gate = new Lock();
             await using var ssh = new SshConnections();
             var runner = FleetOptions.Runner(parse);
-            var codes = await NodeAccess.ForEachAsync(nodes, ApplyCommand.ParallelLimit(parse), async node =>
+            var codes = await NodeAccess.ForEachAsync(nodes, parallel, async node =>
             {
                 var prefix = node.Name.PadRight(width) + " | ";
                 void Write(TextWriter to, string line)

@@ -54,6 +54,7 @@ public static class FleetCli
         root.Options.Add(FleetOptions.NixosConfigurations);
         root.Options.Add(FleetOptions.State);
         root.Options.Add(FleetOptions.Verbose);
+        root.Options.Add(FleetOptions.ShowTrace);
         // `--on @tag` must not be read as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // `fleet [suggest:N] "LINE"` (what `fleet completion`'s scripts call) completes a line that is unfinished by nature.

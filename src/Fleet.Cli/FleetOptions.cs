@@ -42,6 +42,12 @@ internal static class FleetOptions
         Recursive = true,
     };
 
+    public static Option<bool> ShowTrace { get; } = new("--show-trace")
+    {
+        Description = "Pass --show-trace to every Nix evaluation: an evaluation error comes with its whole trace",
+        Recursive = true,
+    };
+
     public static Option<bool> Json { get; } = new("--json")
     {
         Description = "Print results as JSON on stdout",
@@ -122,5 +128,5 @@ internal static class FleetOptions
     public static ProcessRunner Runner(ParseResult parse) =>
         new(parse.GetValue(Verbose) ? line => Console.Error.WriteLine(line) : null);
 
-    public static NixEvaluator Evaluator(ParseResult parse) => new(Runner(parse), FleetPaths.Discover());
+    public static NixEvaluator Evaluator(ParseResult parse) => new(Runner(parse), FleetPaths.Discover()) { ShowTrace = parse.GetValue(ShowTrace) };
 }

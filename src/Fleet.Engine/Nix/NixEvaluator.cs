@@ -27,6 +27,9 @@ public sealed class NixEvaluator
         _paths = paths;
     }
 
+    /// <summary>`--show-trace`: nix prints (and fleet keeps) the whole trace of an evaluation error.</summary>
+    public bool ShowTrace { get; init; }
+
     /// <summary>Evaluates `attribute` of the fleet (of eval.nix's result) and returns nix's JSON.</summary>
     public async Task<JsonDocument> EvaluateJsonAsync(FleetSource source, string attribute, CancellationToken cancellationToken)
     {
@@ -55,7 +58,7 @@ public sealed class NixEvaluator
             FlakeReference flake => FlakeSpec(flake, source, attribute, function, instantiate),
             _ => throw new ArgumentException($"unknown fleet entry {source.Entry}", nameof(source)),
         };
-        return spec
+        return (ShowTrace ? spec.WithArguments("--show-trace") : spec)
             .WithEnvironment("NIX_PATH", Environment.GetEnvironmentVariable("NIX_PATH") ?? string.Empty)
             // fleet stops it (its whole group) when the run is interrupted; a terminal's Ctrl-C does not.
             .InOwnSession();
@@ -75,7 +78,7 @@ public sealed class NixEvaluator
 
         if (!result.Succeeded)
         {
-            throw new NixEvaluationException(source.Entry.Display, NixErrorText.Summarise(result.StandardError));
+            throw new NixEvaluationException(source.Entry.Display, NixErrorText.Summarise(result.StandardError, ShowTrace ? int.MaxValue : NixErrorText.MaxLines));
         }
 
         return result.StandardOutput;
