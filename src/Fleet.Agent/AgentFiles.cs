@@ -34,6 +34,19 @@ public sealed class AgentFiles
 
     public void WriteHealth(HealthReport report) => Write(Paths.HealthFile, report, AgentJsonContext.Default.HealthReport);
 
+    /// <summary>Puts back the health report of a system that runs again (a rollback), or none when it had none.</summary>
+    public void RestoreHealth(HealthReport? report)
+    {
+        if (report is null)
+        {
+            File.Delete(Paths.HealthFile);
+        }
+        else
+        {
+            WriteHealth(report);
+        }
+    }
+
     public static T? Read<T>(string path, JsonTypeInfo<T> type)
         where T : class
     {

@@ -7,7 +7,8 @@ using Fleet.State;
 namespace Fleet.Cli;
 
 /// <summary>One selected node as the node verbs (status, exec, ssh, rollback) reach it.</summary>
-internal sealed record NodeHandle(string Name, SshTarget Target, string? AgentPath)
+/// <param name="DrvPath">The derivation of the system the configuration says the node runs.</param>
+internal sealed record NodeHandle(string Name, SshTarget Target, string? AgentPath, string? DrvPath = null)
 {
     public string? AgentExecutable => AgentPath is null ? null : AgentBundle.Executable(AgentPath);
 }
@@ -39,10 +40,12 @@ internal static class NodeAccess
             }
         }
 
-        return [.. selected.Select(n => new NodeHandle(
-            n.Node!,
-            SystemInputs.Parse(n.Inputs, n.Id).Target,
-            stored.TryGetValue(n.Id, out var s) ? Fleet.Protocol.JsonFields.String(s.Outputs, "agentPath") : null))];
+        return [.. selected.Select(n =>
+        {
+            var inputs = SystemInputs.Parse(n.Inputs, n.Id);
+            var agentPath = stored.TryGetValue(n.Id, out var s) ? Fleet.Protocol.JsonFields.String(s.Outputs, "agentPath") : null;
+            return new NodeHandle(n.Node!, inputs.Target, agentPath, inputs.DrvPath);
+        })];
     }
 
     /// <summary>Runs a function for every node at once, at most `parallel` at a time.</summary>

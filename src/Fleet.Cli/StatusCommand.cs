@@ -2,11 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fleet.Nodes;
+using Fleet.Providers.NixOS;
 using Spectre.Console;
 
 namespace Fleet.Cli;
 
-/// <summary>`fleet status`: every selected node's system, generation, health and last deployment, at a glance.</summary>
+/// <summary>
+/// `fleet status`: every selected node's system (short hash) and generation, whether it runs what
+/// the configuration says, the health of what it runs, and its last deployment, at a glance.
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -16,10 +20,13 @@ internal static class StatusCommand
         command.Options.Add(FleetOptions.Json);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
+            // Evaluating the fleet (which finding the nodes needs anyway) says what each node should run.
             var nodes = await NodeAccess.SelectAsync(parse, cancellationToken).ConfigureAwait(false);
             await using var ssh = new SshConnections();
             var runner = FleetOptions.Runner(parse);
-            var rows = await NodeAccess.ForEachAsync(nodes, 16, node => NodeStatusRow.ReadAsync(node, ssh, runner, cancellationToken)).ConfigureAwait(false);
+            var systems = new SystemDeployment(runner, ssh, new AgentBundle(runner));
+            var rows = await NodeAccess.ForEachAsync(nodes, 16, async node => await NodeStatusRow.ReadAsync(
+                node, await DesiredSystemAsync(systems, node, cancellationToken).ConfigureAwait(false), ssh, runner, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             if (parse.GetValue(FleetOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.NodeStatusRowArray));
@@ -27,7 +34,7 @@ internal static class StatusCommand
             else
             {
                 var table = new Table().Border(TableBorder.Simple)
-                    .AddColumns(["NODE", "SYSTEM", "GEN", "HEALTH", "LAST DEPLOYMENT"]);
+                    .AddColumns(["NODE", "SYSTEM", "GEN", "CONFIG", "HEALTH", "LAST DEPLOYMENT"]);
                 foreach (var column in table.Columns)
                 {
                     column.NoWrap();
@@ -37,8 +44,9 @@ internal static class StatusCommand
                 {
                     table.AddRow(
                         Markup.Escape(r.Node),
-                        r.Reachable ? Markup.Escape(ShortName(r.CurrentSystem)) : "[red]unreachable[/]",
+                        r.Reachable ? Markup.Escape(r.System ?? r.CurrentSystem ?? "-") : "[red]unreachable[/]",
                         r.Generation?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                        Sync(r.Sync),
                         Health(r.Health),
                         Markup.Escape(r.LastOutcome is null ? (r.Error ?? "-") : $"{r.LastOutcome} {Ago(r.LastActivationEnd)}"));
                 }
@@ -51,8 +59,31 @@ internal static class StatusCommand
         return command;
     }
 
-    private static string ShortName(string? storePath) =>
-        storePath is null ? "-" : Path.GetFileName(storePath) is { Length: > 33 } name && name[32] == '-' ? name[33..] : storePath;
+    /// <summary>The store path the node's configured system builds; null when its derivation is not in this deployer's store.</summary>
+    private static async Task<string?> DesiredSystemAsync(SystemDeployment systems, NodeHandle node, CancellationToken cancellationToken)
+    {
+        if (node.DrvPath is not { } drv)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await systems.OutputPathAsync(drv, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Fleet.Protocol.ResourceFailedException)
+        {
+            return null;
+        }
+    }
+
+    private static string Sync(string? sync) => sync switch
+    {
+        null => "-",
+        NodeStatusRow.InSync => "[green]in sync[/]",
+        NodeStatusRow.RolledBack => "[yellow]rolled back[/]",
+        _ => Markup.Escape(sync),
+    };
 
     private static string Health(string? health) => health switch
     {

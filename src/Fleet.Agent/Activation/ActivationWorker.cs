@@ -23,6 +23,9 @@ public sealed class ActivationWorker
     private ProfileBefore? _profileBefore;
     private ImmutableArray<HealthResult> _health = [];
 
+    /// <summary>The health of the system running before this activation: it describes that system again once it is rolled back to.</summary>
+    private HealthReport? _healthBefore;
+
     public ActivationWorker(AgentFiles files, ActivationRequest request, TextWriter events)
     {
         _files = files;
@@ -83,6 +86,7 @@ public sealed class ActivationWorker
     private async Task<ActivationRecord> ActivateAsync(CancellationToken cancellationToken)
     {
         _previous = SystemSwitcher.CurrentSystem(_files.Paths);
+        _healthBefore = _files.ReadHealth();
         SetActive("running", deadline: null);
         Stage("recorded-previous", previous: _previous ?? "none");
         if (Rejected)
@@ -277,6 +281,12 @@ public sealed class ActivationWorker
             {
                 return Record(Outcomes.Failed, ExitCodes.FailedNoRollback, $"{why}; switch-to-configuration {action} of {system} failed with exit code {switched.ExitCode} while rolling back");
             }
+        }
+
+        if (_request.ChangesRunningSystem)
+        {
+            // health.json says how the running system is; the failed checks stay in this activation's record.
+            _files.RestoreHealth(_healthBefore);
         }
 
         return Record(outcome, exitCode, _request.ChangesRunningSystem
