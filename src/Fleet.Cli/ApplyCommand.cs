@@ -343,7 +343,8 @@ internal static class ApplyCommand
             $"{skipped} skipped, {counts.GetValueOrDefault(StepOutcome.NotStarted)} not started.";
         var output = json ? Console.Error : Console.Out;
         output.WriteLine(line);
-        foreach (var (id, error) in report.Errors.Concat(plan.Failures).OrderBy(e => e.Key, StringComparer.Ordinal))
+        var unplanned = plan.Failures.Select(f => KeyValuePair.Create(f.Key, "cannot be planned: " + f.Value));
+        foreach (var (id, error) in report.Errors.Concat(unplanned).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  failed {id}: {error}");
             // Last log lines the message does not already quote.

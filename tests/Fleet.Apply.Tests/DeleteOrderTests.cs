@@ -141,7 +141,7 @@ public sealed class DeleteOrderTests : IDisposable
         var apply = await _ws.RunAsync("apply", "--plain");
 
         Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("a cannot be planned: not deleted: b, which depended on it, cannot be planned", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("failed a: cannot be planned: not deleted: b, which depended on it, cannot be planned", apply.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("start delete c", File.ReadAllLines(CallLog));
         Assert.DoesNotContain("start delete a", File.ReadAllLines(CallLog));
         Assert.Equal("ready", (await ShowAsync("a")).GetProperty("status").GetString());

@@ -48,7 +48,7 @@ public sealed class PlanTruthTests : IDisposable
         Assert.Equal(1, apply.ExitCode);
         Assert.Equal(1, Occurrences(apply.StandardOutput + apply.StandardError, "cannot reach a"));
         Assert.DoesNotContain("No changes", apply.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("failed a: provider `dummy` failed reading `a`", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("failed a: cannot be planned: provider `dummy` failed reading `a`", apply.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
