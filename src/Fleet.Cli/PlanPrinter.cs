@@ -129,9 +129,60 @@ internal static class PlanPrinter
                 continue;
             }
 
-            yield return $"      ~ {name}: {(before is { } b ? Show(b, verbose) : "(none)")} -> {(after is { } x ? Show(x, verbose) : "(none)")}";
+            foreach (var (path, b, x) in Differences(name, before, after))
+            {
+                yield return $"      ~ {path}: {(b is { } shownBefore ? Show(shownBefore, verbose) : "(none)")} -> {(x is { } shownAfter ? Show(shownAfter, verbose) : "(none)")}";
+            }
         }
     }
+
+    /// <summary>
+    /// Where two values differ, down to the leaves: `healthChecks[0].retries: 10 -> 5`, not both
+    /// whole lists. References and sensitive values are leaves.
+    /// </summary>
+    private static IEnumerable<(string Path, JsonElement? Before, JsonElement? After)> Differences(string path, JsonElement? before, JsonElement? after)
+    {
+        if (before is { } b && after is { } a && IsPlainObject(b) && IsPlainObject(a))
+        {
+            var names = a.EnumerateObject().Select(p => p.Name).Concat(b.EnumerateObject().Select(p => p.Name)).Distinct(StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                var (inner, outer) = (Field(b, name), Field(a, name));
+                if (inner is null || outer is null || !JsonElement.DeepEquals(inner.Value, outer.Value))
+                {
+                    var key = new StringBuilder(path).Append('.');
+                    NixValue.WriteName(key, name);
+                    foreach (var difference in Differences(key.ToString(), inner, outer))
+                    {
+                        yield return difference;
+                    }
+                }
+            }
+
+            yield break;
+        }
+
+        if (before is { ValueKind: JsonValueKind.Array } bl && after is { ValueKind: JsonValueKind.Array } al && bl.GetArrayLength() == al.GetArrayLength())
+        {
+            for (var i = 0; i < al.GetArrayLength(); i++)
+            {
+                if (!JsonElement.DeepEquals(bl[i], al[i]))
+                {
+                    foreach (var difference in Differences($"{path}[{i}]", bl[i], al[i]))
+                    {
+                        yield return difference;
+                    }
+                }
+            }
+
+            yield break;
+        }
+
+        yield return (path, before, after);
+    }
+
+    private static bool IsPlainObject(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && !value.TryGetProperty("$ref", out _) && !value.TryGetProperty("$sensitive", out _);
 
     /// <summary>Why an update whose changed fields are all plumbing happens: the resources it refers to change.</summary>
     private static string? FollowedChanges(PlannedChange change)

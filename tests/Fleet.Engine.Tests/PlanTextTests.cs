@@ -77,6 +77,23 @@ public sealed class PlanTextTests
     }
 
     [Fact]
+    public void A_changed_list_of_attribute_sets_shows_only_the_leaves_that_change()
+    {
+        var prior = NodeInputs;
+        var desired = NodeInputs.Replace("\"url\":\"http://127.0.0.1:8080/\"", "\"url\":\"http://127.0.0.1:9090/\"", StringComparison.Ordinal);
+        var plan = PlanOf(Change("node.web", "nixos.system", PlanAction.Update, prior, desired, changed: ["healthChecks"]));
+
+        Assert.Equal(
+            """
+              ~ node.web (nixos.system)
+                  ~ healthChecks[0].url: "http://127.0.0.1:8080/" -> "http://127.0.0.1:9090/"
+            Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 0 unchanged.
+
+            """.ReplaceLineEndings("\n"),
+            PlanPrinter.Render(plan));
+    }
+
+    [Fact]
     public void An_update_whose_changed_fields_are_all_plumbing_says_which_change_it_follows()
     {
         var prior = HookInputs.Replace("\"watch\":{\"node.web\":{\"$ref\":\"node.web\"}}", "\"watch\":{\"node.web\":{\"systemPath\":\"/nix/store/old\"}}", StringComparison.Ordinal);
