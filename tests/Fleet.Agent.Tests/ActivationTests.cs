@@ -55,9 +55,13 @@ public sealed class ActivationTests : IClassFixture<AgentTestbedFixture>
             "node2", $"activate --json --system {_bed.System("web-not-listening.nix")} --goal switch --health-checks -", s_none, NeverListeningCheck);
 
         Assert.Equal(11, activate.ExitCode);
-        Assert.Equal(V1, (await _bed.AgentAsync("node2", "status --json", s_none) is var s ? Json(s.StandardOutput) : default).GetProperty("currentSystem").GetString());
+        var status = await StatusAsync("node2");
+        Assert.Equal(V1, status.GetProperty("currentSystem").GetString());
         Assert.Equal(V1, (await _bed.Testbed.SshAsync("node2", "readlink /run/current-system", s_none)).StandardOutput.Trim());
         Assert.Equal("v1\n", await GetAsync("node2"));
+        // The health report is again v1's (healthy); the failed checks are the activation's record.
+        Assert.True(status.GetProperty("health").GetProperty("ok").GetBoolean(), status.GetRawText());
+        Assert.False(status.GetProperty("lastActivation").GetProperty("health")[0].GetProperty("ok").GetBoolean());
     }
 
     [Fact(Timeout = TestTimeouts.Testbed)]
