@@ -131,6 +131,12 @@ internal static class PlanPrinter
 
             foreach (var (path, b, x) in Differences(name, before, after))
             {
+                if (b is { } sb && x is { } sx && IsSensitive(sb) && IsSensitive(sx))
+                {
+                    yield return $"      ~ {path}: (sensitive value changed)";
+                    continue;
+                }
+
                 yield return $"      ~ {path}: {(b is { } shownBefore ? Show(shownBefore, verbose) : "(none)")} -> {(x is { } shownAfter ? Show(shownAfter, verbose) : "(none)")}";
             }
         }
@@ -180,6 +186,8 @@ internal static class PlanPrinter
 
         yield return (path, before, after);
     }
+
+    private static bool IsSensitive(JsonElement value) => value.ValueKind == JsonValueKind.Object && value.TryGetProperty("$sensitive", out _);
 
     private static bool IsPlainObject(JsonElement value) =>
         value.ValueKind == JsonValueKind.Object && !value.TryGetProperty("$ref", out _) && !value.TryGetProperty("$sensitive", out _);

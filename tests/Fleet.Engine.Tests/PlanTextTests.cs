@@ -126,6 +126,23 @@ public sealed class PlanTextTests
     }
 
     [Fact]
+    public void A_changed_sensitive_value_says_it_changed_and_shows_neither_side()
+    {
+        var prior = """{"name":"greeting","text":{"$sensitive":"hmac-sha256:aaaa"}}""";
+        var desired = """{"name":"greeting","text":{"$sensitive":"hmac-sha256:bbbb"}}""";
+        var plan = PlanOf(Change("node.web.secret.greeting", "secret.file", PlanAction.Update, prior, desired, "new content (text)", ["text"]));
+
+        Assert.Equal(
+            """
+              ~ node.web.secret.greeting (secret.file) — new content (text)
+                  ~ text: (sensitive value changed)
+            Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 0 unchanged.
+
+            """.ReplaceLineEndings("\n"),
+            PlanPrinter.Render(plan));
+    }
+
+    [Fact]
     public void A_delete_is_one_line_with_its_reason()
     {
         var plan = PlanOf(Change("node.old", "nixos.system", PlanAction.Delete, NodeInputs, null, "no longer in the fleet"));
