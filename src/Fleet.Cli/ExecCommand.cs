@@ -17,7 +17,7 @@ internal static class ExecCommand
         command.Arguments.Add(s_command);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
-            var nodes = await NodeAccess.SelectAsync(parse, cancellationToken).ConfigureAwait(false);
+            var nodes = await NodeAccess.SelectAsync(parse, cancellationToken, "run the command on").ConfigureAwait(false);
             var argv = parse.GetValue(s_command) ?? [];
             var width = nodes.Max(n => n.Name.Length);
             var gate = new Lock();
