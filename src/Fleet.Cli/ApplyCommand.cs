@@ -152,9 +152,10 @@ internal static class ApplyCommand
         // plan, a selection that selects nothing, an unknown resource type.
         var saved = partial is null ? LoadSaved(parse, session) : null;
         var scope = saved?.Scope ?? (partial is null ? SelectionOptions.Scope(parse) : new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]));
-        if (goal != "build")
+        if (goal != "build" && parse.CommandResult.Command.Options.Contains(FleetOptions.On))
         {
-            // Colmena's guard, for every goal that reaches the nodes (build only builds, on the deployer).
+            // Colmena's guard, for every goal that reaches the nodes (build only builds, on the
+            // deployer) and every verb that selects nodes (apply-local names its one node).
             (partial is null ? scope : new PlanScope(Engine.Graph.NodeSelector.Parse(parse.GetValue(FleetOptions.On)), [])).RequireAllowedToApply(session.Graph);
         }
 
@@ -185,7 +186,8 @@ internal static class ApplyCommand
             return plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
         }
 
-        if (!parse.GetValue(Yes) && Confirmation.CanAsk && Destruction(plan) is { } destruction
+        // A saved plan was reviewed when it was made (and is refused if it is not what it was).
+        if (saved is null && !parse.GetValue(Yes) && Confirmation.CanAsk && Destruction(plan) is { } destruction
             && !await Confirmation.AskAsync($"Apply? this {destruction}", cancellationToken).ConfigureAwait(false))
         {
             throw new DeclinedException("not confirmed; nothing was applied");

@@ -68,6 +68,21 @@ public sealed class ConfirmationTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task At_a_terminal_a_saved_plan_is_applied_without_asking_as_it_was_reviewed_when_saved()
+    {
+        await DeployThenDropOldAsync();
+        var save = await _ws.RunAsync("plan", "-o", _ws.File("saved.plan"));
+        Assert.True(save.ExitCode == 0, save.StandardOutput + save.StandardError);
+        await using var terminal = TerminalSession.Start(_ws.Command("apply", "--plain", _ws.File("saved.plan")));
+
+        var exit = await terminal.WaitForExitAsync();
+
+        Assert.True(exit == 0, $"exit {exit}:\n{terminal.Output}");
+        Assert.DoesNotContain("Apply?", terminal.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(_ws.File("old.txt")), terminal.Output);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Without_a_terminal_apply_deletes_without_waiting_for_input()
     {
         await DeployThenDropOldAsync();
