@@ -134,7 +134,7 @@ public sealed class NodeHookTests
         var plan = await fleet.FleetAsync("plan");
 
         Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
-        Assert.Contains("~ node.a.hook.preActivate (hook.command) — does not run", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("does not run: only how it reaches its node", apply.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(2, (await ReadAsync(fleet, "a", "/var/lib/hooks.log")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("No changes", plan.StandardOutput, StringComparison.Ordinal);
     }
