@@ -98,7 +98,9 @@ in
     };
   };
 
-  config.deployment.nodeResources = node:
+  # A node whose own goal leaves it as it is (dry-activate, push, build) is never activated, so
+  # it has no activation hooks (the same goals given for one run leave hooks out of that run).
+  config.deployment.nodeResources = node: lib.optionalAttrs (builtins.elem d.goal [ "switch" "boot" "test" ]) (
     lib.optionalAttrs (d.hooks.preActivate != null) { "hook.preActivate" = hookResource node "preActivate" d.hooks.preActivate; }
-    // lib.optionalAttrs (d.hooks.postActivate != null) { "hook.postActivate" = hookResource node "postActivate" d.hooks.postActivate; };
+    // lib.optionalAttrs (d.hooks.postActivate != null) { "hook.postActivate" = hookResource node "postActivate" d.hooks.postActivate; });
 }
