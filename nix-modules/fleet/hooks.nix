@@ -1,8 +1,10 @@
 # deployment.hooks: commands run around the node's activation, as hook.command resources.
 # preActivate becomes `node.<name>.hook.preActivate`, which the node's system waits for (a
 # failure stops this node's activation only); postActivate becomes `node.<name>.hook.postActivate`,
-# which runs after the system and watches it (it re-runs when the node is redeployed and gets the
-# system's outputs as FLEET_OUT_NODE_<NAME>_*).
+# which runs after the system and watches the outputs that describe its activation (it re-runs
+# when the node is activated, and gets them as FLEET_OUT_NODE_<NAME>_*). A hook runs when its
+# `system` or what it watches changes: the node's tags and how fleet reaches it are no reason
+# (the hooks provider only records those).
 { config, lib, ... }:
 let
   inherit (lib) mkOption types;
@@ -45,7 +47,7 @@ let
       type = types.bool;
       default = false;
       description = ''
-        Run on every `fleet apply`, not only when the node's system changes.
+        Run on every `fleet apply` that reaches this node, not only when the node's system changes.
       '';
     };
   };
@@ -62,7 +64,9 @@ let
       # The system this deployment activates: a changed system re-runs the hook.
       system = builtins.unsafeDiscardStringContext config.system.build.toplevel.outPath;
     } // node.connection // lib.optionalAttrs (phase == "postActivate") {
-      watch."node.${node.name}" = { "$ref" = "node.${node.name}"; };
+      # Not every output: agentPath, generation and bootSystem change without an activation (goal boot).
+      watch."node.${node.name}" = lib.genAttrs [ "systemPath" "previousSystem" "activatedAt" "health" ]
+        (output: { "$ref" = "node.${node.name}"; inherit output; });
     };
     beforeSystem = phase == "preActivate";
     dependsOn = lib.optional (phase == "postActivate") "@system";
@@ -84,15 +88,19 @@ in
       type = hookType "postActivate";
       default = null;
       description = ''
-        A command run after this node was activated, whenever it was redeployed (or on every apply
-        with `always`). If it fails, the node is marked failed and the failure is reported. Its
-        environment has the node system's outputs, e.g. FLEET_OUT_NODE_<NAME>_SYSTEMPATH, and all of
-        them as FLEET_OUTPUTS_JSON.
+        A command run after this node was activated: when its system changes or fleet activates it
+        again (or on every apply with `always`); a change of its tags or of how fleet reaches it
+        runs nothing, nor do the goals build, push and dry-activate. If it fails, the node is marked
+        failed and the failure is reported. Its environment has the outputs of the activation:
+        FLEET_OUT_NODE_<NAME>_SYSTEMPATH, _PREVIOUSSYSTEM, _ACTIVATEDAT and _HEALTH, and all of them
+        as FLEET_OUTPUTS_JSON.
       '';
     };
   };
 
-  config.deployment.nodeResources = node:
+  # A node whose own goal leaves it as it is (dry-activate, push, build) is never activated, so
+  # it has no activation hooks (the same goals given for one run leave hooks out of that run).
+  config.deployment.nodeResources = node: lib.optionalAttrs (builtins.elem d.goal [ "switch" "boot" "test" ]) (
     lib.optionalAttrs (d.hooks.preActivate != null) { "hook.preActivate" = hookResource node "preActivate" d.hooks.preActivate; }
-    // lib.optionalAttrs (d.hooks.postActivate != null) { "hook.postActivate" = hookResource node "postActivate" d.hooks.postActivate; };
+    // lib.optionalAttrs (d.hooks.postActivate != null) { "hook.postActivate" = hookResource node "postActivate" d.hooks.postActivate; });
 }

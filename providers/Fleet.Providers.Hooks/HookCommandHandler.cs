@@ -9,9 +9,11 @@ using Fleet.Protocol;
 namespace Fleet.Providers.Hooks;
 
 /// <summary>
-/// `hook.command`: a command run when its inputs change (including the outputs of the resources
-/// it watches), or on every apply with `always`. Output lines stream as `log` notifications; a
-/// non-zero exit or a timeout fails the resource quoting the last lines. Delete undoes nothing.
+/// `hook.command`: a command run when what it runs or what it follows changes (its command, its
+/// environment, `system`, the outputs of the resources it watches), or on every apply with
+/// `always`. A change of how it reaches its node or how long it may take only updates what is
+/// recorded. Output lines stream as `log` notifications; a non-zero exit or a timeout fails the
+/// resource quoting the last lines. Delete undoes nothing.
 /// </summary>
 public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
 {
@@ -39,6 +41,10 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
          "properties":{"exitCode":{"type":"integer"},"ranAt":{"type":"string"},"output":{"type":"string"}}}
         """);
 
+    /// <summary>Inputs whose change alone runs nothing: how the hook reaches its node, its timeout, `always` itself.</summary>
+    private static readonly ImmutableHashSet<string> s_quietFields =
+        ["targetHost", "targetPort", "targetUser", "privilegeEscalationCommand", "sshOptions", "hostKey", "timeout", "always"];
+
     private readonly SshConnections _ssh = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _deleted = new(StringComparer.Ordinal);
     private readonly HookExecution _execution;
@@ -65,16 +71,47 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         var plan = await base.PlanAsync(request, call, cancellationToken).ConfigureAwait(false);
         var always = request.DesiredInputs.TryGetProperty("always", out var a) && a.ValueKind == JsonValueKind.True;
-        return plan.Action == PlanAction.Noop && always
-            ? new PlanResult(PlanAction.Update, ["always"], ["ranAt", "output", "exitCode"], "runs on every apply")
+        if (always)
+        {
+            return plan.Action == PlanAction.Noop ? new PlanResult(PlanAction.Update, ["always"], ["ranAt", "output", "exitCode"], "runs on every apply") : plan;
+        }
+
+        if (plan.Action != PlanAction.Update)
+        {
+            return plan;
+        }
+
+        var runs = plan.ChangedFields.Where(f => !s_quietFields.Contains(f)).ToList();
+        if (runs.Count == 0)
+        {
+            return new PlanResult(PlanAction.Update, plan.ChangedFields, [], "does not run: only how it reaches its node or its timeout changed");
+        }
+
+        // A watched resource changing in this run leaves its reference unresolved until apply.
+        return runs is ["watch"] && HasReference(request.DesiredInputs.GetProperty("watch"))
+            ? plan with { Reason = "runs if an output it watches changes" }
             : plan;
     }
 
     public override Task<ApplyResult> CreateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
         RunAsync(request, call, "create", cancellationToken);
 
-    public override Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken) =>
-        RunAsync(request, call, "update", cancellationToken);
+    /// <summary>Runs again unless nothing but quiet fields changed (a watched resource was applied and its watched outputs stayed the same, say).</summary>
+    public override async Task<ApplyResult> UpdateAsync(ApplyParams request, ProviderCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        var always = request.Inputs.TryGetProperty("always", out var a) && a.ValueKind == JsonValueKind.True;
+        if (!always && request.PriorInputs is { ValueKind: JsonValueKind.Object } prior && request.PriorOutputs is { ValueKind: JsonValueKind.Object } outputs
+            && ChangedFields(prior, request.Inputs).All(s_quietFields.Contains))
+        {
+            var name = HookInputs.Parse(request.Inputs).Describe(request.Id);
+            await call.LogAsync("info", $"{name} not run: nothing it runs or watches changed", cancellationToken).ConfigureAwait(false);
+            return new ApplyResult(outputs);
+        }
+
+        return await RunAsync(request, call, "update", cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A hook leaves nothing behind to look at: it exists until deleted.</summary>
     public override Task<ReadResult> ReadAsync(ReadParams request, ProviderCall call, CancellationToken cancellationToken)
@@ -144,6 +181,13 @@ public sealed class HookCommandHandler : ResourceHandler, IAsyncDisposable
 
         return new ApplyResult(Outputs(exitCode, ranAt, Joined(tail, gate)));
     }
+
+    private static bool HasReference(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => value.TryGetProperty("$ref", out _) || value.EnumerateObject().Any(p => HasReference(p.Value)),
+        JsonValueKind.Array => value.EnumerateArray().Any(HasReference),
+        _ => false,
+    };
 
     private static ResourceFailedException Failure(string message, Queue<string> tail, Lock gate)
     {

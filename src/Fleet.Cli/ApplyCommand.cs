@@ -48,6 +48,11 @@ internal static class ApplyCommand
 
     public static Option<bool> Plain { get; } = new("--plain") { Description = "Plain progress lines instead of the live view" };
 
+    public static Option<bool> Yes { get; } = new("--yes", "-y")
+    {
+        Description = "Apply without asking, at a terminal, before resources are deleted or replaced (without a terminal fleet never asks)",
+    };
+
     public static Option<bool> AskSudoPassword { get; } = new("--ask-sudo-password")
     {
         Description = "Ask once for the sudo password of non-root target users (first deployment, before the deploy user's rule exists)",
@@ -58,10 +63,11 @@ internal static class ApplyCommand
         var command = new Command("apply", "Make the fleet match its configuration");
         command.Arguments.Add(GoalOrPlan);
         AddApplyOptions(command);
+        command.Options.Add(Yes);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken, ResolveGoal(parse) switch
         {
             ApplyGoals.Keys => UploadSecretsCommand.Partial(parse),
-            "build" or "push" => BuildCommand.SystemsOnly(parse),
+            { } goal when ApplyGoals.LeavesNodesAsTheyAre(goal) => BuildCommand.SystemsOnly(parse),
             _ => null,
         })));
         return command;
@@ -146,7 +152,13 @@ internal static class ApplyCommand
         // plan, a selection that selects nothing, an unknown resource type.
         var saved = partial is null ? LoadSaved(parse, session) : null;
         var scope = saved?.Scope ?? (partial is null ? SelectionOptions.Scope(parse) : new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]));
-        (partial is null ? scope : new PlanScope(Engine.Graph.NodeSelector.Parse(parse.GetValue(FleetOptions.On)), [])).RequireAllowedToApply(session.Graph);
+        if (goal != "build" && parse.CommandResult.Command.Options.Contains(FleetOptions.On))
+        {
+            // Colmena's guard, for every goal that reaches the nodes (build only builds, on the
+            // deployer) and every verb that selects nodes (apply-local names its one node).
+            (partial is null ? scope : new PlanScope(Engine.Graph.NodeSelector.Parse(parse.GetValue(FleetOptions.On)), [])).RequireAllowedToApply(session.Graph);
+        }
+
         await session.CheckAsync(scope, cancellationToken).ConfigureAwait(false);
         await session.CreateStateIfMissingAsync(parse, cancellationToken).ConfigureAwait(false);
         await using var stateLock = await session.State.AcquireLockAsync("apply", cancellationToken).ConfigureAwait(false);
@@ -175,6 +187,13 @@ internal static class ApplyCommand
             return plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
         }
 
+        // A saved plan was reviewed when it was made (and is refused if it is not what it was).
+        if (saved is null && !parse.GetValue(Yes) && Confirmation.CanAsk && Destruction(plan) is { } destruction
+            && !await Confirmation.AskAsync($"Apply? this {destruction}", cancellationToken).ConfigureAwait(false))
+        {
+            throw new DeclinedException("not confirmed; nothing was applied");
+        }
+
         var runId = await session.State.BeginRunAsync("apply", string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cancellationToken).ConfigureAwait(false);
         var observer = Observer(parse, json, plan);
         var progress = RunProgress.Start([]);
@@ -198,7 +217,14 @@ internal static class ApplyCommand
             // From here the first Ctrl-C lets running steps end; the second cancels them.
             using (interruption.WhileApplying(observer.Say))
             {
-                report = await new Applier(session.State, session.Providers, Publish) { Parallelism = parallel }
+                // The run's own settings (--goal, --reboot, ...) reach the providers but are not recorded, and a
+                // goal that leaves the nodes as they are (build, push, dry-activate) records nothing at all.
+                report = await new Applier(session.State, session.Providers, Publish)
+                    {
+                        Parallelism = parallel,
+                        Configured = session.Evaluated,
+                        RecordsResources = goal is null || !ApplyGoals.LeavesNodesAsTheyAre(goal),
+                    }
                     .ApplyAsync(plan, session.Graph, runId, interruption.StopStarting, interruption.Cancelled).ConfigureAwait(false);
             }
 
@@ -211,7 +237,20 @@ internal static class ApplyCommand
         return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded && plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
     }
 
-    /// <summary>Command-line overrides of node inputs, applied to the graph before planning.</summary>
+    /// <summary>"deletes 2 resources and replaces 1 resource": what of the plan cannot be undone by applying again; null for nothing.</summary>
+    private static string? Destruction(Plan plan)
+    {
+        static string Count(int n) => n == 1 ? "1 resource" : $"{n} resources";
+        var deletes = plan.Changes.Count(c => c.Action == Fleet.Protocol.PlanAction.Delete);
+        var replaces = plan.Changes.Count(c => c.Action == Fleet.Protocol.PlanAction.Replace);
+        string[] parts = [.. new[] { (deletes, "deletes"), (replaces, "replaces") }.Where(p => p.Item1 > 0).Select(p => $"{p.Item2} {Count(p.Item1)}")];
+        return parts.Length == 0 ? null : string.Join(" and ", parts);
+    }
+
+    /// <summary>
+    /// Command-line overrides of node inputs, applied to the graph before planning. They are for
+    /// this run only: the applier records the configured inputs, so the next plan shows no drift.
+    /// </summary>
     private static NodeInputOverrides Overrides(ParseResult parse, string? goal)
     {
         static JsonElement Bool(bool value) => JsonSerializer.SerializeToElement(value, CliJsonContext.Default.Boolean);

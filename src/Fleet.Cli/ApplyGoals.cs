@@ -16,6 +16,9 @@ internal static class ApplyGoals
 
     public static ImmutableArray<string> All { get; } = [.. NodeGoals, Keys];
 
+    /// <summary>Goals that change nothing a node runs or boots: they run no hook, upload no secret and record nothing.</summary>
+    public static bool LeavesNodesAsTheyAre(string goal) => goal is "build" or "push" or "dry-activate";
+
     public static bool IsGoal(string word) => All.Contains(word, StringComparer.Ordinal);
 
     public static string Listed => string.Join(", ", All.Take(All.Length - 1)) + " or " + All[^1];

@@ -18,7 +18,7 @@ internal static class ExecCommand
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
             var parallel = ApplyCommand.ParallelLimit(parse);
-            var nodes = await NodeAccess.SelectAsync(parse, cancellationToken).ConfigureAwait(false);
+            var nodes = await NodeAccess.SelectAsync(parse, cancellationToken, "run the command on").ConfigureAwait(false);
             var argv = parse.GetValue(s_command) ?? [];
             var width = nodes.Max(n => n.Name.Length);
             var gate = new Lock();

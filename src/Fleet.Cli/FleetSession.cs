@@ -13,13 +13,18 @@ namespace Fleet.Cli;
 /// </summary>
 internal sealed class FleetSession : IAsyncDisposable
 {
-    private FleetSession(ResourceGraph graph, StateStore state, ProviderRegistry providers)
+    private FleetSession(ResourceGraph evaluated, ResourceGraph graph, StateStore state, ProviderRegistry providers)
     {
+        Evaluated = evaluated;
         Graph = graph;
         State = state;
         Providers = providers;
     }
 
+    /// <summary>The graph as the configuration gives it, before a verb's adjustment (run-only overrides, a slice).</summary>
+    public ResourceGraph Evaluated { get; }
+
+    /// <summary>The graph this run plans and applies.</summary>
     public ResourceGraph Graph { get; }
 
     public StateStore State { get; private set; }
@@ -38,7 +43,7 @@ internal sealed class FleetSession : IAsyncDisposable
             var evaluated = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
             var graph = adjust is null ? evaluated : adjust(evaluated);
             var providers = new ProviderRegistry(graph.Providers, FleetOptions.Runner(parse)) { Credentials = credentials ?? Fleet.Protocol.CredentialsParams.None };
-            return new FleetSession(graph, state, providers);
+            return new FleetSession(evaluated, graph, state, providers);
         }
         catch
         {

@@ -20,7 +20,16 @@ internal sealed record NodeHandle(string Name, SshTarget Target, string? AgentPa
 /// </summary>
 internal static class NodeAccess
 {
-    public static async Task<IReadOnlyList<NodeHandle>> SelectAsync(ParseResult parse, CancellationToken cancellationToken)
+    /// <param name="changing">
+    /// What a verb that changes the nodes does to them ("roll back"): then no --on on a fleet
+    /// with meta.allowApplyAll = false is refused. Null for a verb that only reads (status).
+    /// </param>
+    /// <param name="allOnlyWhenConfirmed">
+    /// No --on selects every node only once a person at a terminal says yes; elsewhere it is
+    /// refused, and `--on '*'` says every node (rollback).
+    /// </param>
+    public static async Task<IReadOnlyList<NodeHandle>> SelectAsync(
+        ParseResult parse, CancellationToken cancellationToken, string? changing = null, bool allOnlyWhenConfirmed = false)
     {
         var graph = await FleetOptions.Evaluator(parse).EvaluateGraphAsync(FleetOptions.Source(parse), cancellationToken).ConfigureAwait(false);
         var selector = NodeSelector.Parse(parse.GetValue(FleetOptions.On));
@@ -29,6 +38,16 @@ internal static class NodeAccess
         if (selected.Count == 0)
         {
             throw new Engine.Errors.FleetException($"fleet {graph.Fleet} has no nodes");
+        }
+
+        if (changing is not null)
+        {
+            new Engine.Planning.PlanScope(selector, []).RequireAllowedToApply(graph, changing);
+        }
+
+        if (allOnlyWhenConfirmed && selector.Terms.IsEmpty)
+        {
+            await ConfirmAllAsync(graph, selected, changing ?? "change", cancellationToken).ConfigureAwait(false);
         }
 
         IReadOnlyDictionary<string, ResourceState> stored = new Dictionary<string, ResourceState>();
@@ -46,6 +65,24 @@ internal static class NodeAccess
             var agentPath = stored.TryGetValue(n.Id, out var s) ? Fleet.Protocol.JsonFields.String(s.Outputs, "agentPath") : null;
             return new NodeHandle(n.Node!, inputs.Target, agentPath, inputs.DrvPath);
         })];
+    }
+
+    /// <summary>Asks before every node is changed for want of a selection; refuses where no one can answer.</summary>
+    private static async Task ConfirmAllAsync(ResourceGraph graph, IReadOnlyList<Resource> nodes, string verb, CancellationToken cancellationToken)
+    {
+        var names = nodes.Select(n => n.Node!).ToList();
+        var listed = names.Count <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(8))}, … ({names.Count} in all)";
+        var what = $"every node of fleet {graph.Fleet} ({listed})";
+        if (!Confirmation.CanAsk)
+        {
+            throw new Engine.Errors.FleetException(
+                $"no --on given: this would {verb} {what}. Name the nodes with --on (names, globs, @tags), or give --on '*' to {verb} every node. Nothing was done.");
+        }
+
+        if (!await Confirmation.AskAsync($"No --on given: {verb} {what}?", cancellationToken).ConfigureAwait(false))
+        {
+            throw new DeclinedException();
+        }
     }
 
     /// <summary>Runs a function for every node at once, at most `parallel` at a time.</summary>

@@ -7,6 +7,8 @@ namespace Fleet.Cli;
 /// <summary>
 /// `fleet rollback --on SEL`: each selected node's agent switches back to the exact system it ran
 /// before its last deployment. The next plan shows those nodes as drifted from the configuration.
+/// Without --on it rolls back every node only when a person at a terminal says so; elsewhere it is
+/// refused, and `--on '*'` says every node.
 /// </summary>
 internal static class RollbackCommand
 {
@@ -16,7 +18,7 @@ internal static class RollbackCommand
         command.Options.Add(FleetOptions.On);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
-            var nodes = await NodeAccess.SelectAsync(parse, cancellationToken).ConfigureAwait(false);
+            var nodes = await NodeAccess.SelectAsync(parse, cancellationToken, "roll back", allOnlyWhenConfirmed: true).ConfigureAwait(false);
             await using var ssh = new SshConnections();
             var runner = FleetOptions.Runner(parse);
             var results = await NodeAccess.ForEachAsync(nodes, 16, async node =>

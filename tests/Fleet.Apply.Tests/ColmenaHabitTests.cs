@@ -205,6 +205,71 @@ public sealed class ColmenaHabitTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_goal_given_for_one_run_reaches_the_nodes_but_is_not_recorded_so_the_next_plan_shows_no_change()
+    {
+        WriteNodes();
+        await _ws.RunAsync("apply", "--plain");
+
+        var apply = await _ws.RunAsync("apply", "test", "--plain");
+        var plan = await _ws.RunAsync("plan");
+
+        Assert.Equal(0, apply.ExitCode);
+        Assert.Equal("test", Input("node.db", "goal"));
+        Assert.True(plan.ExitCode == 0 && plan.StandardOutput.Contains("No changes", StringComparison.Ordinal), plan.StandardOutput + plan.StandardError);
+        Assert.Equal(["switch", "switch", "switch"], (await StoredAsync()).Values.Where(r => r.Type == "nixos.system").Select(r => r.Inputs.GetProperty("goal").GetString()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Run_wide_overrides_reach_the_nodes_but_are_not_recorded_so_the_next_plan_shows_no_change()
+    {
+        WriteNodes();
+        await _ws.RunAsync("apply", "--plain");
+
+        var apply = await _ws.RunAsync("apply", "--plain", "--reboot", "--no-substitute", "--build-on-target", "--keep-result");
+        var plan = await _ws.RunAsync("plan");
+
+        Assert.Equal(0, apply.ExitCode);
+        Assert.Equal(["True", "False", "True"], new[] { "reboot", "substituteOnDestination", "buildOnTarget" }.Select(i => Input("node.db", i)));
+        Assert.NotNull(Input("node.db", "keepResult"));
+        Assert.True(plan.ExitCode == 0 && plan.StandardOutput.Contains("No changes", StringComparison.Ordinal), plan.StandardOutput + plan.StandardError);
+    }
+
+    [Theory(Timeout = TestTimeouts.Local)]
+    [InlineData("dry-activate")]
+    [InlineData("push")]
+    [InlineData("build")]
+    public async Task A_goal_that_leaves_the_nodes_as_they_are_records_nothing_and_touches_no_secret(string goal)
+    {
+        WriteNodes();
+        await _ws.RunAsync("apply", "--plain");
+        var applied = Applied().Count;
+        var (serial, rows) = (await SerialAsync(), Rows(await StoredAsync()));
+
+        var apply = await _ws.RunAsync("apply", goal, "--plain");
+
+        Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
+        Assert.Equal(["node.db", "node.web-1", "node.web-2"], Applied().Skip(applied).Select(a => a.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(serial, await SerialAsync());
+        Assert.Equal(rows, Rows(await StoredAsync()));
+    }
+
+    private async Task<System.Collections.Immutable.ImmutableSortedDictionary<string, Fleet.State.ResourceState>> StoredAsync()
+    {
+        await using var state = await Fleet.State.StateStore.OpenAsync(_ws.StatePath, CancellationToken.None);
+        return await state.LoadResourcesAsync(CancellationToken.None);
+    }
+
+    private async Task<long> SerialAsync()
+    {
+        await using var state = await Fleet.State.StateStore.OpenAsync(_ws.StatePath, CancellationToken.None);
+        return await state.GetSerialAsync(CancellationToken.None);
+    }
+
+    /// <summary>Every row as text: what it records, its status and the run that wrote it last.</summary>
+    private static List<string> Rows(System.Collections.Immutable.ImmutableSortedDictionary<string, Fleet.State.ResourceState> rows) =>
+        [.. rows.Values.Select(r => $"{r.Id} {r.Status} {r.LastRunId} {r.UpdatedAt:O} {r.Inputs.GetRawText()} {r.Outputs.GetRawText()}")];
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Parallel_0_starts_every_ready_resource_at_once()
     {
         // 12 resources, more than the default limit of 10: each create is held until the test

@@ -49,7 +49,7 @@ public sealed class CookedConfigurationTests
         var hook = graph.Resources["node.managed.hook.postActivate"];
         Assert.Equal("managed", hook.InputString("node"));
         Assert.Equal("10.1.2.4", hook.InputString("targetHost"));
-        Assert.Equal("node.managed", hook.Inputs.GetProperty("watch").GetProperty("node.managed").GetProperty("$ref").GetString());
+        Assert.Equal("node.managed", hook.Inputs.GetProperty("watch").GetProperty("node.managed").GetProperty("systemPath").GetProperty("$ref").GetString());
         Assert.Equal(new[] { "node.managed" }, hook.DependsOn.ToArray());
     }
 

@@ -38,6 +38,27 @@ public sealed class ModuleSystemTests
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_node_whose_own_goal_leaves_it_as_it_is_has_no_activation_hooks()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("hooks-and-goals.nix"));
+
+        var hooks = graph.Resources.Values.Where(r => r.Type == "hook.command").Select(r => r.Id).Order(StringComparer.Ordinal);
+        Assert.Equal(
+            ["node.booting.hook.postActivate", "node.booting.hook.preActivate", "node.switching.hook.postActivate", "node.switching.hook.preActivate"],
+            hooks);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_post_activation_hook_watches_only_the_outputs_an_activation_changes()
+    {
+        var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("hooks-and-goals.nix"));
+
+        var watched = graph.Resources["node.switching.hook.postActivate"].Inputs.GetProperty("watch").GetProperty("node.switching");
+        Assert.Equal(["activatedAt", "health", "previousSystem", "systemPath"], watched.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(watched.EnumerateObject(), p => Assert.Equal("node.switching", p.Value.GetProperty("$ref").GetString()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task A_node_value_beats_mkDefault_in_defaults()
     {
         var graph = await FleetEvaluation.GraphAsync(FleetEvaluation.Fixture("precedence.nix"));

@@ -54,6 +54,49 @@ public sealed class LocalHookTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Local)]
+    public async Task A_hook_whose_watched_resource_changed_but_not_the_watched_output_does_not_run()
+    {
+        void Write(string mode) => _fleet.WriteFleet($$"""
+            {{Providers}}
+            resources.notes = { type = "local.file"; inputs = { path = "{{_fleet.File("notes.txt")}}"; content = "same\n"; mode = "{{mode}}"; }; };
+            resources.report = {
+              type = "hook.command";
+              dependsOn = [ "notes" ];
+              inputs = { script = "echo ran >> '{{_fleet.File("runs.txt")}}'"; watch.notes.sha256 = { "$ref" = "notes"; output = "sha256"; }; };
+            };
+            """);
+        Write("0644");
+        await _fleet.RunAsync("apply", "--plain");
+        Write("0600");
+
+        var apply = await _fleet.RunAsync("apply", "--plain");
+
+        Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
+        Assert.Contains("runs if an output it watches changes", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("not run: nothing it runs or watches changed", apply.StandardError, StringComparison.Ordinal);
+        Assert.Equal("ran\n", File.ReadAllText(_fleet.File("runs.txt")));
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
+    public async Task Changing_only_a_hooks_timeout_records_it_and_runs_nothing()
+    {
+        void Write(int timeout) => _fleet.WriteFleet($$"""
+            resources.report = { type = "hook.command"; inputs = { script = "echo ran >> '{{_fleet.File("runs.txt")}}'"; timeout = {{timeout}}; }; };
+            """);
+        Write(60);
+        await _fleet.RunAsync("apply", "--plain");
+        Write(90);
+
+        var apply = await _fleet.RunAsync("apply", "--plain");
+        var plan = await _fleet.RunAsync("plan");
+
+        Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
+        Assert.Contains("does not run: only how it reaches its node or its timeout changed", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("ran\n", File.ReadAllText(_fleet.File("runs.txt")));
+        Assert.Contains("No changes", plan.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Local)]
     public async Task Hook_output_lines_reach_the_progress_log()
     {
         _fleet.WriteFleet("""resources.say = { type = "hook.command"; inputs.argv = [ "echo" "hello from the hook" ]; };""");

@@ -109,6 +109,52 @@ public sealed class NodeHookTests
         Assert.StartsWith("post ", lines[2], StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Changing_only_a_nodes_tags_runs_no_hook()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a").With("a", RecordingHooks);
+        await fleet.ApplyAsync(file);
+
+        var apply = await fleet.ApplyAsync(file.With("a", RecordingHooks + "deployment.tags = [ \"frontend\" ];"));
+
+        Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
+        Assert.Contains("~ node.a (nixos.system)", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, (await ReadAsync(fleet, "a", "/var/lib/hooks.log")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Changing_only_how_fleet_reaches_a_node_runs_no_hook_and_records_the_new_setting()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a").With("a", RecordingHooks);
+        await fleet.ApplyAsync(file);
+
+        var apply = await fleet.ApplyAsync(file.With("a", RecordingHooks + "deployment.sshOptions = [ \"-o\" \"ServerAliveInterval=30\" ];"));
+        var plan = await fleet.FleetAsync("plan");
+
+        Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
+        Assert.Contains("does not run: only how it reaches its node", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, (await ReadAsync(fleet, "a", "/var/lib/hooks.log")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("No changes", plan.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task A_hook_marked_always_runs_on_every_apply()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("a");
+        var file = FleetFile.For("a").With("a", """
+            deployment.hooks.postActivate = { script = "echo ran >> /var/lib/hooks.log"; always = true; };
+            """);
+        await fleet.ApplyAsync(file);
+
+        var second = await fleet.ApplyAsync(file);
+        var third = await fleet.ApplyAsync(file);
+
+        Assert.True(second.ExitCode == 0 && third.ExitCode == 0, second.StandardOutput + third.StandardOutput + third.StandardError);
+        Assert.Equal("ran\nran\nran\n", await ReadAsync(fleet, "a", "/var/lib/hooks.log"));
+    }
+
     private static async Task<string> ReadAsync(TestbedFleet fleet, string node, string path)
     {
         var read = await fleet.Testbed.ExecAsync(node, ["cat", path], CancellationToken.None);

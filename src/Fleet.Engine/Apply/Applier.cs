@@ -28,6 +28,19 @@ public sealed class Applier
 
     public int Parallelism { get; init; } = 10;
 
+    /// <summary>
+    /// The graph as configured, when the applied one carries settings for this run only (`--goal`,
+    /// `--reboot`, `--keep-result`, ...): providers get the applied inputs, the state records these,
+    /// so a one-run setting never shows as drift in the next plan. Null records the applied inputs.
+    /// </summary>
+    public Graph.ResourceGraph? Configured { get; init; }
+
+    /// <summary>
+    /// False for a run that leaves every resource as it was (goals build, push, dry-activate):
+    /// no resource's row is written, not even marked failed; only the run's history is.
+    /// </summary>
+    public bool RecordsResources { get; init; } = true;
+
     /// <param name="stopStarting">Cancelled on the first Ctrl-C: nothing new starts, running steps end.</param>
     /// <param name="abort">Cancelled on the second Ctrl-C: running provider calls are cancelled too.</param>
     public async Task<ApplyReport> ApplyAsync(Plan plan, Graph.ResourceGraph graph, long runId, CancellationToken stopStarting, CancellationToken abort)
@@ -44,6 +57,11 @@ public sealed class Applier
             var change = changes[id];
             if (!change.IsChange)
             {
+                if (!RecordsResources)
+                {
+                    return true;
+                }
+
                 await RecordDependenciesAsync(id, graph, stored).ConfigureAwait(false);
                 return true;
             }
@@ -91,7 +109,7 @@ public sealed class Applier
         ConcurrentDictionary<string, string> errors,
         long runId)
     {
-        foreach (var id in outcomes.Where(o => o.Value == StepOutcome.Failed).Select(o => o.Key).ToList())
+        foreach (var id in outcomes.Where(o => o.Value == StepOutcome.Failed && RecordsResources).Select(o => o.Key).ToList())
         {
             if (graph.Resources.GetValueOrDefault(id) is not { Node: { } node } resource)
             {
@@ -149,7 +167,7 @@ public sealed class Applier
                 ? await client.UpdateAsync(new ApplyParams(change.Id, change.Type, desired, prior.Inputs, prior.Outputs), cancellationToken).ConfigureAwait(false)
                 : await client.CreateAsync(new ApplyParams(change.Id, change.Type, desired), cancellationToken).ConfigureAwait(false);
         }
-        catch when (change.Action == PlanAction.Update && prior is not null)
+        catch when (change.Action == PlanAction.Update && prior is not null && RecordsResources)
         {
             // The old row stays, marked failed, so the next plan retries it. Half updated, the
             // resource may use its old dependencies or its new ones: a later delete waits for both.
@@ -159,13 +177,19 @@ public sealed class Applier
         }
 
         outputs[change.Id] = result.Outputs;
+        if (!RecordsResources)
+        {
+            return;
+        }
+
+        var recorded = Configured?.Resources.GetValueOrDefault(change.Id) is { } configured ? DesiredInputs(change, configured, stored, outputs) : desired;
         await _state.PutAsync(
             new ResourceState(
                 change.Id,
                 change.Type,
                 provider,
                 change.Node,
-                _state.Sensitive.Mask(desired, schema.SensitiveInputs),
+                _state.Sensitive.Mask(recorded, schema.SensitiveInputs),
                 _state.Sensitive.Mask(result.Outputs, schema.SensitiveOutputs),
                 ResourceStatus.Ready,
                 prior?.CreatedAt ?? now,

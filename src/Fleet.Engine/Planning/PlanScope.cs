@@ -35,16 +35,19 @@ public sealed record PlanScope(NodeSelector On, ImmutableArray<string> Targets)
 
     /// <summary>
     /// Refuses to change every node of a fleet whose meta.allowApplyAll is false (Colmena's guard
-    /// against deploying to the whole cluster by accident): such a fleet is applied by selection.
+    /// against deploying to the whole cluster by accident): such a fleet is changed by selection,
+    /// and `--on '*'` is one. <paramref name="verb"/> names what another verb than apply (which
+    /// also takes --target) would do to the nodes: "roll back".
     /// </summary>
-    public void RequireAllowedToApply(ResourceGraph graph)
+    public void RequireAllowedToApply(ResourceGraph graph, string? verb = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         if (IsEverything && !graph.AllowApplyAll)
         {
+            var how = verb is null ? "apply to with --on (names, globs, @tags; '*' for every node) or the resources with --target"
+                : $"{verb} with --on (names, globs, @tags; '*' for every node)";
             throw new Errors.FleetException(
-                $"no node selection given, and fleet {graph.Fleet} sets meta.allowApplyAll = false: name the nodes to apply to with --on " +
-                "(names, globs, @tags) or the resources with --target. Nothing was done.");
+                $"no node selection given, and fleet {graph.Fleet} sets meta.allowApplyAll = false: name the nodes to {how}. Nothing was done.");
         }
     }
 
