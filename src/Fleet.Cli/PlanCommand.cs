@@ -11,12 +11,18 @@ internal static class PlanCommand
 {
     public static Option<string?> Out { get; } = new("--out", "-o") { Description = "Save the plan to FILE for `fleet apply FILE`" };
 
+    public static Option<bool> Detailed { get; } = new("--detailed")
+    {
+        Description = "Build each changed node's system and copy it there, to show the units its activation would stop, restart, reload and start (changes nothing the node runs)",
+    };
+
     public static Command Create()
     {
         var command = new Command("plan", "Show what apply would change");
         SelectionOptions.AddTo(command);
         command.Options.Add(FleetOptions.Json);
         command.Options.Add(Out);
+        command.Options.Add(Detailed);
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
         {
             await using var session = await FleetSession.OpenAsync(parse, cancellationToken).ConfigureAwait(false);
@@ -32,7 +38,7 @@ internal static class PlanCommand
                 await Console.Error.WriteLineAsync($"no state at {session.State.Path} yet: planning as if nothing was deployed (plan creates no state)").ConfigureAwait(false);
             }
 
-            var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
+            var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh), Detailed = parse.GetValue(Detailed) }
                 .PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(Out) is { } file)
             {

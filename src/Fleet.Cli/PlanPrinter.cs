@@ -27,6 +27,7 @@ internal static class PlanPrinter
             }
 
             text.Append('\n');
+            SystemChangeText.Append(text, change.System);
             switch (change.Action)
             {
                 case PlanAction.Create:
