@@ -57,6 +57,9 @@ within_10s() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; don
 echo "== toplevel"
 check "toplevel has the stand-in layout" test -f "$SYS_v1/nixos-version" -a -f "$SYS_v1/standin" -a -x "$SYS_v1/bin/switch-to-configuration" \
   -a -x "$SYS_v1/activate" -a -x "$SYS_v1/sw/bin/systemctl" -a -x "$SYS_v1/sw/bin/hello" -a -e "$SYS_v1/etc/demo/hello.txt" -a -d "$SYS_v1/units/web" -a -f "$SYS_v1/units.json"
+check "toplevel links a stand-in kernel, initrd and kernel-modules" test -f "$SYS_v1/kernel" -a -f "$SYS_v1/initrd" -a -d "$SYS_v1/kernel-modules/lib/modules/6.6.1" \
+  -a -n "$(grep -l STAND-IN "$SYS_v1/kernel" "$SYS_v1/initrd")"
+check "hello is hello-2.12-standin" grep -q -- '-hello-2.12-standin/bin/hello$' <<<"$(readlink "$SYS_v1/sw/bin/hello")"
 check "name is nixos-system-<host>-<version>" grep -q -- '-nixos-system-testnode-' <<<"$SYS_v1"
 check "same configuration, same store path" test "$SYS_v1" = "$SYS_v1again"
 check "different configuration, different store path" test "$SYS_v1" != "$SYS_v2"
