@@ -70,7 +70,7 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         {
             return new PlanResult(
                 PlanAction.Create, ["drvPath"], ["generation", "previousSystem", "activatedAt"], desired.LeavesNodeAsItIs ? $"{desired.Goal} {expected}" : $"deploy {expected}",
-                desired.LeavesNodeAsItIs ? null : await _preview.FindAsync(desired, expected, null, request.Detailed, call, cancellationToken).ConfigureAwait(false));
+                desired.LeavesNodeAsItIs || !request.Describe ? null : await _preview.FindAsync(desired, expected, null, request.Detailed, call, cancellationToken).ConfigureAwait(false));
         }
 
         var changed = ChangedFields(prior, request.DesiredInputs);
@@ -83,7 +83,9 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         if (!GoalCheck.IsMet(desired, expected, recorded?.SystemPath, recorded?.BootSystem))
         {
             var reason = changed.Contains("drvPath") ? $"new system {expected}" : GoalCheck.Why(desired, expected, recorded?.SystemPath, recorded?.BootSystem);
-            var system = await _preview.FindAsync(desired, expected, recorded?.SystemPath, request.Detailed, call, cancellationToken).ConfigureAwait(false);
+            var system = request.Describe
+                ? await _preview.FindAsync(desired, expected, recorded?.SystemPath, request.Detailed, call, cancellationToken).ConfigureAwait(false)
+                : null;
             return new PlanResult(PlanAction.Update, changed.Contains("drvPath") ? changed : [.. changed, "systemPath"], ["generation", "previousSystem", "activatedAt"], reason, system);
         }
 

@@ -38,7 +38,7 @@ internal static class PlanCommand
                 await Console.Error.WriteLineAsync($"no state at {session.State.Path} yet: planning as if nothing was deployed (plan creates no state)").ConfigureAwait(false);
             }
 
-            var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh), Detailed = parse.GetValue(Detailed) }
+            var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh), Describe = true, Detailed = parse.GetValue(Detailed) }
                 .PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(Out) is { } file)
             {

@@ -31,6 +31,9 @@ public sealed class Planner
 
     public bool Refresh { get; init; } = true;
 
+    /// <summary>`fleet plan`: providers say what each change does (see <see cref="PlanParams.Describe"/>); apply's plans do not ask.</summary>
+    public bool Describe { get; init; }
+
     /// <summary>`fleet plan --detailed`: providers may build and copy to say more about each change (see <see cref="PlanParams.Detailed"/>).</summary>
     public bool Detailed { get; init; }
 
@@ -217,7 +220,7 @@ public sealed class Planner
             priorInputs = Unmask(p, desired, schema.SensitiveInputs);
         }
 
-        var result = await client.PlanAsync(new PlanParams(resource.Id, resource.Type, priorInputs, priorOutputs, desired, Detailed), cancellationToken).ConfigureAwait(false);
+        var result = await client.PlanAsync(new PlanParams(resource.Id, resource.Type, priorInputs, priorOutputs, desired, Describe || Detailed, Detailed), cancellationToken).ConfigureAwait(false);
         var unresolved = References.UnresolvedFields(desired).ToImmutableArray();
         var action = result.Action;
         var changed = result.ChangedFields;
@@ -232,7 +235,7 @@ public sealed class Planner
             action = PlanAction.Update;
         }
 
-        return Change(action, changed, result.UnknownOutputs, reason) with { System = action == PlanAction.Noop ? null : result.System };
+        return Change(action, changed, result.UnknownOutputs, reason) with { System = action == PlanAction.Noop || !(Describe || Detailed) ? null : result.System };
 
         PlannedChange Change(PlanAction a, ImmutableArray<string> fields, ImmutableArray<string> unknown, string? why) =>
             new(resource.Id, resource.Type, resource.Node, a, fields.IsDefault ? [] : fields, unknown.IsDefault ? [] : unknown,
