@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if [ "${STANDIN_IN_NS:-}" != 1 ]; then
   echo "== building test systems"
-  for s in v1 v1again v2 broken v3 watched; do
+  for s in v1 v1again v2 broken v3 watched reload1 reload2; do
     path=$(nix-build --option substituters '' --no-out-link "$here/systems.nix" -A "$s" 2>/dev/null)
     export "SYS_$s=$path"
     echo "$s: $path"
@@ -155,6 +155,20 @@ check "the path goes: the service ends" within_10s bash -c '[ "$(/run/current-sy
 touch /run/flag
 check "the path is back: the service starts again" within_10s sysctl is-active -q flag
 rm /run/flag
+
+echo "== a reloadIfChanged service is reloaded, not restarted"
+switch "$SYS_reload1" switch
+check "exits 0" test "$rc" = 0
+check "greeter runs" sysctl is-active -q greeter
+pid=$(cat /run/fleet-standin/units/greeter.pid)
+switch "$SYS_reload2" dry-activate
+check "dry-activate says it would reload it" grep -qx 'would reload the following units: greeter.service' <<<"$log"
+check "dry-activate would not restart it" bash -c '! grep -q "would restart" <<<"$1"' _ "$log"
+switch "$SYS_reload2" switch
+check "exits 0" test "$rc" = 0
+check "prints the reload" grep -qx 'reloading the following units: greeter.service' <<<"$log"
+check "its reload script ran" test "$(cat /var/lib/standin-test/reloaded)" = two
+check "the same process still runs" test "$(cat /run/fleet-standin/units/greeter.pid)" = "$pid" -a -d "/proc/$pid"
 
 echo "== init boots a system, on a fresh /run only"
 set +e; log=$("$SYS_v2/init" 2>&1); rc=$?; set -e
