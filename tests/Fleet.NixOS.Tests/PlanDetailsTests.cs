@@ -60,20 +60,22 @@ public sealed class PlanDetailsTests
     }
 
     [Fact(Timeout = TestTimeouts.Testbed)]
-    public async Task Plan_detailed_shows_the_units_to_restart_and_changes_neither_the_node_nor_the_state()
+    public async Task Plan_detailed_shows_the_units_to_restart_and_reload_and_changes_neither_the_node_nor_the_state()
     {
-        await using var fleet = await TestbedFleet.DeployedAsync(FleetFile.For("a"));
+        await using var fleet = await TestbedFleet.DeployedAsync(FleetFile.For("a").With("a", Reloading("one")));
         var node = await GoalNode.ReadAsync(fleet, "a");
         var state = await fleet.StateAsync("a");
         var serial = await SerialAsync(fleet);
         var last = (await fleet.AgentStatusAsync("a")).GetProperty("lastActivation").GetRawText();
-        // The web service moves to another port: its unit changes, so switching would restart it.
-        fleet.Write(FleetFile.For("a").With("a", "test.port = 8081;"));
+        // The web service moves to another port: its unit changes, so switching would restart it;
+        // the greeter's changes, and it asks to be reloaded instead.
+        fleet.Write(FleetFile.For("a").With("a", "test.port = 8081; " + Reloading("two")));
 
         var plan = await fleet.FleetAsync("plan", "--detailed");
 
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
-        Assert.True(plan.StandardOutput.Contains("\n      restart: web.service\n", StringComparison.Ordinal), plan.StandardOutput + plan.StandardError);
+        Assert.True(plan.StandardOutput.Contains("\n      reload: greeter.service\n", StringComparison.Ordinal), plan.StandardOutput + plan.StandardError);
+        Assert.Contains("\n      restart: web.service\n", plan.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\n      no reboot needed\n", plan.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(node, await GoalNode.ReadAsync(fleet, "a"));
         Assert.Equal("a v1", await fleet.PageAsync("a"));
@@ -109,6 +111,11 @@ public sealed class PlanDetailsTests
         Assert.Equal(["2.12.1"], hello.GetProperty("after").EnumerateArray().Select(v => v.GetString()!).ToArray());
         Assert.False(system.GetProperty("reboot").GetProperty("needed").GetBoolean());
     }
+
+    /// <summary>A service that is reloaded (its `reload` writes GREETING), not restarted, when it changes.</summary>
+    private static string Reloading(string greeting) => $$"""
+        systemd.services.greeter = { wantedBy = [ "multi-user.target" ]; reloadIfChanged = true; script = "exec /bin/sleep 600"; reload = "echo {{greeting}} > /run/greeting"; };
+        """;
 
     private static string Unique() => $" environment.etc.\"plan-details-test\".text = \"{Guid.NewGuid():N}\";";
 
