@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Fleet.Protocol;
 
@@ -19,4 +20,18 @@ public sealed record SystemChange(
 {
     /// <summary>Why a part is missing ("the closure diff needs `fleet plan --detailed`").</summary>
     public ImmutableArray<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Whether everything a reader relies on is there: a record read from JSON (a provider's
+    /// answer, a plan file) may lack a field its constructor wanted, or hold a null in a list.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsWellFormed =>
+        New is not null && Whole(Notes)
+        && (Closure is null || (Closure.ComputedOn is not null && !Closure.Packages.IsDefault
+            && Closure.Packages.All(p => p is not null && p.Name is not null && Whole(p.Before) && Whole(p.After))))
+        && (Reboot is null || Whole(Reboot.Changed))
+        && (Units is null || (Whole(Units.Stop) && Whole(Units.Restart) && Whole(Units.Reload) && Whole(Units.Start)));
+
+    private static bool Whole(ImmutableArray<string> names) => !names.IsDefault && names.All(n => n is not null);
 }

@@ -104,7 +104,9 @@ internal static class PlanJson
                 c.GetProperty("reason").ValueKind == JsonValueKind.String ? c.GetProperty("reason").GetString() : null)
             {
                 System = c.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.Object
-                    ? system.Deserialize(ProtocolJsonContext.Default.SystemChange) : null,
+                    ? system.Deserialize(ProtocolJsonContext.Default.SystemChange) is { IsWellFormed: true } read ? read
+                        : throw new FormatException($"the system of change {Text(c, "id")} is incomplete")
+                    : null,
             }).ToImmutableArray();
             var waitsFor = root.GetProperty("changes").EnumerateArray().ToImmutableSortedDictionary(
                 c => Text(c, "id"), c => Strings(c.GetProperty("after")), StringComparer.Ordinal);

@@ -235,7 +235,11 @@ public sealed class Planner
             action = PlanAction.Update;
         }
 
-        return Change(action, changed, result.UnknownOutputs, reason) with { System = action == PlanAction.Noop || !(Describe || Detailed) ? null : result.System };
+        return Change(action, changed, result.UnknownOutputs, reason) with
+        {
+            // Shown only; an answer missing parts of it (a provider's bug) is dropped rather than shown broken.
+            System = action != PlanAction.Noop && (Describe || Detailed) && result.System is { IsWellFormed: true } system ? system : null,
+        };
 
         PlannedChange Change(PlanAction a, ImmutableArray<string> fields, ImmutableArray<string> unknown, string? why) =>
             new(resource.Id, resource.Type, resource.Node, a, fields.IsDefault ? [] : fields, unknown.IsDefault ? [] : unknown,
