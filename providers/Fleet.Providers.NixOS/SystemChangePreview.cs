@@ -133,6 +133,11 @@ public sealed class SystemChangePreview
         }
 
         notes.AddRange(node.Notes);
+        if (inputs.Goal == "boot")
+        {
+            notes.Add("goal boot: nothing is activated now; these units change when the node next boots");
+        }
+
         return (here is not null && node.Current == current
             ? here with { Units = node.Units }
             : node with { New = system }) with { Notes = notes.ToImmutable() };
