@@ -24,7 +24,7 @@ internal static class SystemChangeText
             return;
         }
 
-        Line(text, $"system: {(system.Current is { } current ? StoreName.ShortHash(current) : "(none)")} -> {StoreName.ShortHash(system.New)}");
+        Line(text, $"system: {(system.Current is { } current ? StoreName.ShortHash(current) : "(unknown)")} -> {StoreName.ShortHash(system.New)}");
         if (system.Closure is { } closure)
         {
             foreach (var package in closure.Packages.Take(MaxPackages))

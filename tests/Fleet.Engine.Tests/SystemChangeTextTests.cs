@@ -69,7 +69,7 @@ public sealed class SystemChangeTextTests
     {
         var change = new SystemChange(null, New) { Notes = ["the new system is not built yet"] };
 
-        Assert.Equal("      system: (none) -> 5d6e7f8\n      (the new system is not built yet)\n", Render(change));
+        Assert.Equal("      system: (unknown) -> 5d6e7f8\n      (the new system is not built yet)\n", Render(change));
     }
 
     [Fact]
