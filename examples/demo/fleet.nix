@@ -31,6 +31,9 @@
     environment.etc."web/index.html".text = ''
       <h1>Hello from the fleet demo</h1>
     '';
+    # Try `(pkgs.hello.override { version = "2.12.1"; })` here, `fleet build`, then `fleet plan`:
+    # it shows `hello: 2.12 -> 2.12.1`, the closure's change and whether a reboot is needed.
+    environment.systemPackages = [ pkgs.hello ];
     systemd.services.web = {
       description = "demo web server";
       wantedBy = [ "multi-user.target" ];

@@ -45,10 +45,13 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     private readonly ProcessRunner _runner = new();
     private readonly SshConnections _ssh = new();
     private readonly SystemDeployment _deployment;
+    private readonly SystemChangePreview _preview;
 
     public NixosSystemHandler()
     {
-        _deployment = new SystemDeployment(_runner, _ssh, new AgentBundle(_runner));
+        var agent = new AgentBundle(_runner);
+        _deployment = new SystemDeployment(_runner, _ssh, agent);
+        _preview = new SystemChangePreview(_runner, _ssh, _deployment, agent);
     }
 
     public override string Type => "nixos.system";
@@ -60,11 +63,14 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
     public override async Task<PlanResult> PlanAsync(PlanParams request, ProviderCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
         var desired = SystemInputs.Parse(request.DesiredInputs, request.Id);
         var expected = await _deployment.OutputPathAsync(desired.DrvPath, cancellationToken).ConfigureAwait(false);
         if (request.PriorInputs is not { } prior || request.PriorOutputs is not { } outputs)
         {
-            return new PlanResult(PlanAction.Create, ["drvPath"], ["generation", "previousSystem", "activatedAt"], desired.LeavesNodeAsItIs ? $"{desired.Goal} {expected}" : $"deploy {expected}");
+            return new PlanResult(
+                PlanAction.Create, ["drvPath"], ["generation", "previousSystem", "activatedAt"], desired.LeavesNodeAsItIs ? $"{desired.Goal} {expected}" : $"deploy {expected}",
+                desired.LeavesNodeAsItIs || !request.Describe ? null : await _preview.FindAsync(desired, expected, null, request.Detailed, call, cancellationToken).ConfigureAwait(false));
         }
 
         var changed = ChangedFields(prior, request.DesiredInputs);
@@ -77,7 +83,10 @@ public sealed class NixosSystemHandler : ResourceHandler, IAsyncDisposable
         if (!GoalCheck.IsMet(desired, expected, recorded?.SystemPath, recorded?.BootSystem))
         {
             var reason = changed.Contains("drvPath") ? $"new system {expected}" : GoalCheck.Why(desired, expected, recorded?.SystemPath, recorded?.BootSystem);
-            return new PlanResult(PlanAction.Update, changed.Contains("drvPath") ? changed : [.. changed, "systemPath"], ["generation", "previousSystem", "activatedAt"], reason);
+            var system = request.Describe
+                ? await _preview.FindAsync(desired, expected, recorded?.SystemPath, request.Detailed, call, cancellationToken).ConfigureAwait(false)
+                : null;
+            return new PlanResult(PlanAction.Update, changed.Contains("drvPath") ? changed : [.. changed, "systemPath"], ["generation", "previousSystem", "activatedAt"], reason, system);
         }
 
         var relevant = changed.Where(f => !s_metaFields.Contains(f)).ToImmutableArray();

@@ -215,7 +215,7 @@ public sealed class SystemDeployment
         }
     }
 
-    private async Task<string> RealiseAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
+    internal async Task<string> RealiseAsync(SystemInputs inputs, ProviderCall call, CancellationToken cancellationToken)
     {
         if (!inputs.BuildOnTarget || inputs.Target.IsLocal)
         {
@@ -254,7 +254,7 @@ public sealed class SystemDeployment
             ?? throw new ResourceFailedException($"building {inputs.DrvPath} left no result at {root}");
     }
 
-    private async Task CopyAsync(SshTarget target, IEnumerable<string> paths, bool substitute, ProviderCall call, CancellationToken cancellationToken)
+    internal async Task CopyAsync(SshTarget target, IEnumerable<string> paths, bool substitute, ProviderCall call, CancellationToken cancellationToken)
     {
         if (target.IsLocal)
         {

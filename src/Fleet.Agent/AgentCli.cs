@@ -24,6 +24,7 @@ public static class AgentCli
           reject --id ID [--wait S (30)] [--json]
           rollback [--profile PATH] [--json]
           status [--json]
+          preview --system STORE_PATH [--closure] [--units] [--json]
           check --health-checks FILE|- [--health-timeout S] [--json]
           reboot
           daemon [--socket PATH] [--http ADDRESS:PORT] [--interval S] [--health-checks FILE]
@@ -34,7 +35,7 @@ public static class AgentCli
           version
         """;
 
-    private static readonly HashSet<string> s_flags = ["json", "no-magic-rollback", "no-rollback-on-health-failure", "allow-pending-owner"];
+    private static readonly HashSet<string> s_flags = ["json", "no-magic-rollback", "no-rollback-on-health-failure", "allow-pending-owner", "closure", "units"];
 
     /// <summary>The options that take no value (for <see cref="AgentArguments.Parse"/>).</summary>
     public static IReadOnlySet<string> FlagNames => s_flags;
@@ -51,6 +52,7 @@ public static class AgentCli
         ["reject"] = ["id", "wait", "json"],
         ["rollback"] = ["profile", "json"],
         ["status"] = ["json"],
+        ["preview"] = ["system", "closure", "units", "json"],
         ["check"] = ["health-checks", "health-timeout", "json"],
         ["reboot"] = [],
         ["daemon"] = ["socket", "http", "interval", "health-checks"],
@@ -115,6 +117,8 @@ public static class AgentCli
                 return ExitCodes.Ok;
             case "status":
                 return Status(files, a.Has("json"));
+            case "preview":
+                return await PreviewAsync(a, files, cancellationToken).ConfigureAwait(false);
             case "activate":
                 return await new ActivationLauncher(files, a.Has("json"))
                     .RunAsync(ActivationRequest.FromArguments(a, files.Paths), cancellationToken).ConfigureAwait(false);
@@ -218,6 +222,45 @@ public static class AgentCli
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static async Task<int> PreviewAsync(AgentArguments a, AgentFiles files, CancellationToken cancellationToken)
+    {
+        var system = ActivationPreview.CheckSystem(a.Get("system"));
+        var (preview, code, message) = await new ActivationPreview(files)
+            .RunAsync(system, a.Has("closure"), a.Has("units"), cancellationToken).ConfigureAwait(false);
+        if (preview is null)
+        {
+            Console.Error.WriteLine($"fleet-agent: {message}");
+            return code;
+        }
+
+        if (a.Has("json"))
+        {
+            Console.WriteLine(preview.ToJson());
+            return code;
+        }
+
+        foreach (var line in preview.Output)
+        {
+            Console.WriteLine(line);
+        }
+
+        var change = preview.Change;
+        Console.WriteLine($"current system:  {change.Current ?? "(none)"}");
+        Console.WriteLine($"new system:      {change.New}");
+        if (change.Reboot is { } reboot)
+        {
+            Console.WriteLine(reboot.Needed ? $"reboot needed:   {string.Join(", ", reboot.Changed)} changed" : "no reboot needed");
+        }
+
+        foreach (var p in change.Closure?.Packages ?? [])
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{p.Name}: {(p.Before.IsEmpty ? "(none)" : string.Join(", ", p.Before))} -> {(p.After.IsEmpty ? "(none)" : string.Join(", ", p.After))}, {p.SizeDelta:+#;-#;0} bytes"));
+        }
+
+        return code;
     }
 
     private static async Task<int> CheckAsync(AgentArguments a, CancellationToken cancellationToken)

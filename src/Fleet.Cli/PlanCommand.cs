@@ -17,6 +17,11 @@ internal static class PlanCommand
         Description = "Exit 0 when there is nothing to change, 2 when there are changes, 1 on an error",
     };
 
+    public static Option<bool> Detailed { get; } = new("--detailed")
+    {
+        Description = "Build each changed node's system and copy it there, to show the units its activation would stop, restart, reload and start (changes nothing the node runs)",
+    };
+
     public static Command Create()
     {
         var command = new Command("plan", "Show what apply would change");
@@ -24,6 +29,7 @@ internal static class PlanCommand
         command.Options.Add(FleetOptions.Json);
         command.Options.Add(Out);
         command.Options.Add(DetailedExitCode);
+        command.Options.Add(Detailed);
         // With --detailed-exitcode, 2 means "changes", so a usage or configuration error is 1 there.
         command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(() => RunAsync(parse, cancellationToken), errorsAreOne: parse.GetValue(DetailedExitCode)));
         return command;
@@ -44,7 +50,7 @@ internal static class PlanCommand
             await Console.Error.WriteLineAsync($"no state at {session.State.Path} yet: planning as if nothing was deployed (plan creates no state)").ConfigureAwait(false);
         }
 
-        var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
+        var plan = await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh), Describe = true, Detailed = parse.GetValue(Detailed) }
             .PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false);
         if (parse.GetValue(Out) is { } file)
         {

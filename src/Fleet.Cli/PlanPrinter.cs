@@ -93,12 +93,13 @@ internal static class PlanPrinter
         }
 
         text.Append('\n');
+        // What a change of a node's system does there: closure diff, reboot, units.
+        SystemChangeText.Append(text, change.System);
         foreach (var line in lines)
         {
             text.Append(line).Append('\n');
         }
 
-        // What a change of a node's system does there (closure diff, units, reboot) goes here, one call per nixos.system change.
         if (verbose)
         {
             foreach (var output in change.UnknownOutputs)

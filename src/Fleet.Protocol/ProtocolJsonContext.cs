@@ -16,6 +16,7 @@ namespace Fleet.Protocol;
 [JsonSerializable(typeof(Diagnostic))]
 [JsonSerializable(typeof(PlanParams))]
 [JsonSerializable(typeof(PlanResult))]
+[JsonSerializable(typeof(SystemChange))]
 [JsonSerializable(typeof(ApplyParams))]
 [JsonSerializable(typeof(ApplyResult))]
 [JsonSerializable(typeof(ReadParams))]

@@ -36,10 +36,29 @@ let
       let f = if builtins.isFunction fn then fn else import fn;
       in f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // args);
 
-    # A trivial package, handy in tests (`environment.systemPackages = [ pkgs.hello ]`).
-    hello = trivial.writeShellScriptBin "hello" ''
-      echo "Hello, world! (nixpkgs stand-in)"
-    '' // { pname = "hello"; version = "standin"; };
-  };
+    # A small package, handy in tests (`environment.systemPackages = [ pkgs.hello ]`): bin/hello
+    # and a stand-in payload, in hello-VERSION-standin. `pkgs.hello.override { version = "2.12.1"; }`
+    # gives another version, which weighs 12 KiB more (sizes differ between versions, as real ones do).
+    hello = makeHello { };
+  } // kernels;
+
+  kernels = import ./pkgs/kernels.nix { inherit trivial; };
+
+  makeHello = { version ? "2.12", payloadKiB ? (if version == "2.12" then 40 else 52) }:
+    trivial.runCommand "hello-${version}-standin"
+      {
+        inherit version payloadKiB;
+        passthru = {
+          pname = "hello";
+          inherit version;
+          override = args: makeHello ({ inherit version; } // args);
+        };
+      }
+      ''
+        mkdir -p "$out/bin" "$out/share/hello"
+        printf '#!/bin/bash\necho "Hello, world! (nixpkgs stand-in hello %s)"\n' "$version" >"$out/bin/hello"
+        chmod +x "$out/bin/hello"
+        head -c "$((payloadKiB * 1024))" /dev/zero | tr '\0' h >"$out/share/hello/standin-payload"
+      '';
 in
 builtins.foldl' (acc: overlay: acc // overlay acc acc) pkgs overlays

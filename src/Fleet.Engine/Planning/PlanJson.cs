@@ -42,6 +42,12 @@ internal static class PlanJson
             WriteOptional(w, "priorInputs", c.PriorInputs);
             WriteOptional(w, "desiredInputs", c.DesiredInputs);
             w.WriteString("reason", c.Reason);
+            if (c.System is { } system)
+            {
+                w.WritePropertyName("system");
+                JsonSerializer.Serialize(w, system, ProtocolJsonContext.Default.SystemChange);
+            }
+
             WriteStrings(w, "after", plan.WaitsFor.GetValueOrDefault(c.Id, []));
             w.WriteEndObject();
         }
@@ -95,7 +101,13 @@ internal static class PlanJson
                 Strings(c.GetProperty("unknownOutputs")),
                 Optional(c, "priorInputs"),
                 Optional(c, "desiredInputs"),
-                c.GetProperty("reason").ValueKind == JsonValueKind.String ? c.GetProperty("reason").GetString() : null)).ToImmutableArray();
+                c.GetProperty("reason").ValueKind == JsonValueKind.String ? c.GetProperty("reason").GetString() : null)
+            {
+                System = c.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.Object
+                    ? system.Deserialize(ProtocolJsonContext.Default.SystemChange) is { IsWellFormed: true } read ? read
+                        : throw new FormatException($"the system of change {Text(c, "id")} is incomplete")
+                    : null,
+            }).ToImmutableArray();
             var waitsFor = root.GetProperty("changes").EnumerateArray().ToImmutableSortedDictionary(
                 c => Text(c, "id"), c => Strings(c.GetProperty("after")), StringComparer.Ordinal);
             var scope = root.GetProperty("scope");
@@ -112,7 +124,7 @@ internal static class PlanJson
                 Skipped = Strings(root.GetProperty("skipped")),
             };
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException or JsonException)
         {
             throw new FleetException($"cannot read plan file {path}: {e.Message}", e);
         }

@@ -19,5 +19,8 @@ public sealed record PlannedChange(
     JsonElement? DesiredInputs,
     string? Reason)
 {
+    /// <summary>What the change does to a machine's system, when its provider said (nixos.system).</summary>
+    public SystemChange? System { get; init; }
+
     public bool IsChange => Action != PlanAction.Noop;
 }

@@ -31,6 +31,12 @@ public sealed class Planner
 
     public bool Refresh { get; init; } = true;
 
+    /// <summary>`fleet plan`: providers say what each change does (see <see cref="PlanParams.Describe"/>); apply's plans do not ask.</summary>
+    public bool Describe { get; init; }
+
+    /// <summary>`fleet plan --detailed`: providers may build and copy to say more about each change (see <see cref="PlanParams.Detailed"/>).</summary>
+    public bool Detailed { get; init; }
+
     public async Task<Plan> PlanAsync(ResourceGraph graph, PlanScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(graph);
@@ -214,7 +220,7 @@ public sealed class Planner
             priorInputs = Unmask(p, desired, schema.SensitiveInputs);
         }
 
-        var result = await client.PlanAsync(new PlanParams(resource.Id, resource.Type, priorInputs, priorOutputs, desired), cancellationToken).ConfigureAwait(false);
+        var result = await client.PlanAsync(new PlanParams(resource.Id, resource.Type, priorInputs, priorOutputs, desired, Describe || Detailed, Detailed), cancellationToken).ConfigureAwait(false);
         var unresolved = References.UnresolvedFields(desired).ToImmutableArray();
         var action = result.Action;
         var changed = result.ChangedFields;
@@ -229,7 +235,11 @@ public sealed class Planner
             action = PlanAction.Update;
         }
 
-        return Change(action, changed, result.UnknownOutputs, reason);
+        return Change(action, changed, result.UnknownOutputs, reason) with
+        {
+            // Shown only; an answer missing parts of it (a provider's bug) is dropped rather than shown broken.
+            System = action != PlanAction.Noop && (Describe || Detailed) && result.System is { IsWellFormed: true } system ? system : null,
+        };
 
         PlannedChange Change(PlanAction a, ImmutableArray<string> fields, ImmutableArray<string> unknown, string? why) =>
             new(resource.Id, resource.Type, resource.Node, a, fields.IsDefault ? [] : fields, unknown.IsDefault ? [] : unknown,

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if [ "${STANDIN_IN_NS:-}" != 1 ]; then
   echo "== building test systems"
-  for s in v1 v1again v2 broken v3 watched; do
+  for s in v1 v1again v2 broken v3 watched reload1 reload2; do
     path=$(nix-build --option substituters '' --no-out-link "$here/systems.nix" -A "$s" 2>/dev/null)
     export "SYS_$s=$path"
     echo "$s: $path"
@@ -57,6 +57,9 @@ within_10s() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; don
 echo "== toplevel"
 check "toplevel has the stand-in layout" test -f "$SYS_v1/nixos-version" -a -f "$SYS_v1/standin" -a -x "$SYS_v1/bin/switch-to-configuration" \
   -a -x "$SYS_v1/activate" -a -x "$SYS_v1/sw/bin/systemctl" -a -x "$SYS_v1/sw/bin/hello" -a -e "$SYS_v1/etc/demo/hello.txt" -a -d "$SYS_v1/units/web" -a -f "$SYS_v1/units.json"
+check "toplevel links a stand-in kernel, initrd and kernel-modules" test -f "$SYS_v1/kernel" -a -f "$SYS_v1/initrd" -a -d "$SYS_v1/kernel-modules/lib/modules/6.6.1" \
+  -a -n "$(grep -l STAND-IN "$SYS_v1/kernel" "$SYS_v1/initrd")"
+check "hello is hello-2.12-standin" grep -q -- '-hello-2.12-standin/bin/hello$' <<<"$(readlink "$SYS_v1/sw/bin/hello")"
 check "name is nixos-system-<host>-<version>" grep -q -- '-nixos-system-testnode-' <<<"$SYS_v1"
 check "same configuration, same store path" test "$SYS_v1" = "$SYS_v1again"
 check "different configuration, different store path" test "$SYS_v1" != "$SYS_v2"
@@ -152,6 +155,20 @@ check "the path goes: the service ends" within_10s bash -c '[ "$(/run/current-sy
 touch /run/flag
 check "the path is back: the service starts again" within_10s sysctl is-active -q flag
 rm /run/flag
+
+echo "== a reloadIfChanged service is reloaded, not restarted"
+switch "$SYS_reload1" switch
+check "exits 0" test "$rc" = 0
+check "greeter runs" sysctl is-active -q greeter
+pid=$(cat /run/fleet-standin/units/greeter.pid)
+switch "$SYS_reload2" dry-activate
+check "dry-activate says it would reload it" grep -qx 'would reload the following units: greeter.service' <<<"$log"
+check "dry-activate would not restart it" bash -c '! grep -q "would restart" <<<"$1"' _ "$log"
+switch "$SYS_reload2" switch
+check "exits 0" test "$rc" = 0
+check "prints the reload" grep -qx 'reloading the following units: greeter.service' <<<"$log"
+check "its reload script ran" test "$(cat /var/lib/standin-test/reloaded)" = two
+check "the same process still runs" test "$(cat /run/fleet-standin/units/greeter.pid)" = "$pid" -a -d "/proc/$pid"
 
 echo "== init boots a system, on a fresh /run only"
 set +e; log=$("$SYS_v2/init" 2>&1); rc=$?; set -e

@@ -39,7 +39,7 @@ let
     };
   };
 in
-{
+rec {
   v1 = build [ base (web "v1") whoami { environment.etc."demo/hello.txt".text = "hello v1\n"; environment.etc."demo/secret" = { text = "s3cret\n"; mode = "0600"; }; } ];
   # The same configuration, written separately: must give the same store path as v1.
   v1again = build [ { environment.etc."demo/secret" = { mode = "0600"; text = "s3cret\n"; }; } whoami (web "v1") base { environment.etc."demo/hello.txt".text = "hello v1\n"; } ];
@@ -50,6 +50,17 @@ in
     systemd.services.crash = { wantedBy = [ "multi-user.target" ]; script = "echo boom; exit 3"; };
   } ];
   v3 = build [ base ];
+  # A service that reloads (reloadIfChanged) instead of restarting when its configuration changes.
+  reloading = greeting: build [ base {
+    systemd.services.greeter = {
+      wantedBy = [ "multi-user.target" ];
+      reloadIfChanged = true;
+      script = "exec sleep 600";
+      reload = "echo ${greeting} > /var/lib/standin-test/reloaded";
+    };
+  } ];
+  reload1 = reloading "one";
+  reload2 = reloading "two";
   # A path unit (PathExists=) and the service it starts, which runs while the path exists.
   watched = build [ base {
     systemd.paths.flag = { wantedBy = [ "paths.target" ]; pathConfig.PathExists = "/run/flag"; };

@@ -14,4 +14,5 @@
   ./system/activation/activation-script.nix
   ./system/activation/top-level.nix
   ./system/boot/systemd.nix
+  ./system/boot/kernel.nix
 ]

@@ -22,12 +22,8 @@ in
       efiSysMountPoint = ignored types.str "/boot";
     };
     boot.loader.timeout = ignored (types.nullOr types.int) 5;
-    boot.initrd.availableKernelModules = ignored (types.listOf types.str) [ ];
-    boot.initrd.kernelModules = ignored (types.listOf types.str) [ ];
-    boot.kernelModules = ignored (types.listOf types.str) [ ];
     boot.kernelParams = ignored (types.listOf types.str) [ ];
     boot.extraModulePackages = ignored (types.listOf types.unspecified) [ ];
-    boot.kernelPackages = ignored types.unspecified null;
     boot.isContainer = ignored types.bool false;
     boot.kernel.sysctl = free;
     fileSystems = ignored (types.attrsOf (types.attrsOf types.anything)) { };

@@ -2,7 +2,8 @@
 # STAND-IN switch-to-configuration (nixpkgs stand-in, NOT NixOS; there is no systemd).
 # Usage: switch-to-configuration switch|boot|test|dry-activate
 #   switch, test   stop units gone from this system, run ./activate (users, /etc, activation
-#                  scripts, /run/current-system), restart changed units, start new wanted ones
+#                  scripts, /run/current-system), reload changed active units that ask for it
+#                  (reloadIfChanged), restart the other changed ones, start new wanted ones
 #   boot           nothing to do without a bootloader: prints so, exits 0
 #   dry-activate   prints what switch would stop/restart/start; changes nothing
 # Exit codes: 0 ok, 1 bad usage, 2 activation script failed, 4 a unit failed (after doing the rest).
@@ -39,7 +40,7 @@ joined() { # UNIT... -> "a.service, b.service" (a path unit keeps its own suffix
 }
 
 # Classify: units known from the running system vs units of this one (in start order).
-toStop=() toRestart=() toStart=() toRecord=()
+toStop=() toReload=() toRestart=() toStart=() toRecord=()
 for u in $(standin_known_units); do
   if [ ! -e "$out/units/$u" ]; then toStop+=("$u"); fi
 done
@@ -49,7 +50,8 @@ while IFS= read -r u; do
   newHash=$(cat "$dir/hash")
   if [ -e "$STANDIN_STATE/$u.hash" ]; then
     [ "$(cat "$STANDIN_STATE/$u.hash")" = "$newHash" ] && continue
-    if [ ! -e "$dir/restart-if-changed" ]; then toRecord+=("$u")
+    if [ -e "$dir/reload-if-changed" ] && [ "$(standin_unit_state "$u")" = active ]; then toReload+=("$u")
+    elif [ ! -e "$dir/restart-if-changed" ]; then toRecord+=("$u")
     elif [ -e "$dir/wanted" ] || [ "$(standin_unit_state "$u")" = active ]; then toRestart+=("$u")
     else toRecord+=("$u")
     fi
@@ -62,6 +64,7 @@ if [ "$action" = dry-activate ]; then
   [ ${#toStop[@]} -gt 0 ] && echo "would stop the following units: $(joined "${toStop[@]}")"
   echo "would activate the configuration..."
   NIXOS_ACTION=dry-activate "$out/dry-activate" "$out"
+  [ ${#toReload[@]} -gt 0 ] && echo "would reload the following units: $(joined "${toReload[@]}")"
   [ ${#toRestart[@]} -gt 0 ] && echo "would restart the following units: $(joined "${toRestart[@]}")"
   [ ${#toStart[@]} -gt 0 ] && echo "would start the following units: $(joined "${toStart[@]}")"
   exit 0
@@ -86,6 +89,18 @@ for u in "${toRecord[@]}"; do
 done
 
 failed=() startedSimple=()
+# Reloaded units keep running: the new unit is recorded and its `reload` script run.
+if [ ${#toReload[@]} -gt 0 ]; then
+  echo "reloading the following units: $(joined "${toReload[@]}")"
+  for u in "${toReload[@]}"; do
+    ln -sfn "$(readlink -f "$out/units/$u")" "$STANDIN_STATE/$u.unit"
+    cat "$out/units/$u/hash" >"$STANDIN_STATE/$u.hash"
+    if [ -e "$out/units/$u/reload" ]; then
+      mkdir -p "$STANDIN_LOGS"
+      "$out/units/$u/reload" >>"$STANDIN_LOGS/$u.log" 2>&1 || failed+=("$u")
+    fi
+  done
+fi
 start_one() { # U
   local u=$1 dir
   dir=$(readlink -f "$out/units/$u")

@@ -4,6 +4,7 @@
 #   activate, dry-activate                the activation scripts (../activation-script.nix)
 #   bin/switch-to-configuration           switch | boot | test | dry-activate
 #   init                                  boots the system on a fresh /run (../boot/stage-2-init.sh)
+#   kernel, initrd, kernel-modules        links to the stand-in kernel's files (../boot/kernel.nix)
 #   etc/<target>                          links to the environment.etc sources
 #   etc-entries                           MODE<TAB>USER<TAB>GROUP<TAB>TARGET per /etc file
 #   sw/bin/                               environment.systemPackages (+ stand-in systemctl)
@@ -38,6 +39,9 @@ let
     switchScript = ./switch-to-configuration.sh;
     initScript = ../boot/stage-2-init.sh;
     unitsLib = "${b.standinTools}/lib/standin-units.sh";
+    kernel = "${b.kernel}/bzImage";
+    initrd = "${b.initialRamdisk}/initrd";
+    kernelModules = b.modulesTree;
     swPaths = config.environment.systemPackages;
     activate = b.activate;
     dryActivate = b.dryActivate;

@@ -14,6 +14,11 @@ sed -e "s|@out@|$out|g" -e "s|@unitsLib@|$unitsLib|g" "$switchScript" >"$out/bin
 sed "s|@out@|$out|g" "$initScript" >"$out/init"
 chmod +x "$out/activate" "$out/dry-activate" "$out/bin/switch-to-configuration" "$out/init"
 
+# As NixOS' toplevel: what only a reboot brings into use (stand-in files, see ../boot/kernel.nix).
+ln -s "$kernel" "$out/kernel"
+ln -s "$initrd" "$out/initrd"
+ln -s "$kernelModules" "$out/kernel-modules"
+
 # /etc: one link per entry; etc-entries drops the source column.
 : >"$out/etc-entries"
 while IFS='	' read -r mode user group target source; do

@@ -33,7 +33,7 @@ let
       postStart = mkOption { type = types.lines; default = ""; description = "Run after the main process started."; };
       preStop = mkOption { type = types.lines; default = ""; description = "Accepted and ignored."; };
       postStop = mkOption { type = types.lines; default = ""; description = "Accepted and ignored."; };
-      reload = mkOption { type = types.lines; default = ""; description = "Accepted and ignored."; };
+      reload = mkOption { type = types.lines; default = ""; description = "Run (as root, bash -e) when switch reloads the unit (reloadIfChanged)."; };
       path = mkOption { type = types.listOf (types.either types.package types.str); default = [ ]; description = "Packages whose bin/ and sbin/ go first on PATH."; };
       environment = mkOption { type = types.attrsOf (types.nullOr (types.oneOf [ types.str types.path types.package types.int ])); default = { }; description = "Environment variables."; };
       serviceConfig = mkOption { type = types.attrsOf types.anything; default = { }; description = "[Service] settings; the stand-in honours Type (simple, exec, notify, oneshot), ExecStart, ExecStartPre, ExecStartPost, User, Group, WorkingDirectory, Environment, EnvironmentFile, RemainAfterExit, StateDirectory, RuntimeDirectory, LogsDirectory, CacheDirectory."; };
@@ -52,7 +52,7 @@ let
       restartTriggers = mkOption { type = types.listOf types.unspecified; default = [ ]; description = "Values whose change restarts the unit."; };
       reloadTriggers = mkOption { type = types.listOf types.unspecified; default = [ ]; description = "Treated like restartTriggers."; };
       restartIfChanged = mkOption { type = types.bool; default = true; description = "Restart on switch when the unit changed."; };
-      reloadIfChanged = mkOption { type = types.bool; default = false; description = "Accepted and ignored."; };
+      reloadIfChanged = mkOption { type = types.bool; default = false; description = "Reload (run `reload`) instead of restarting the unit when it changed and is active."; };
       stopIfChanged = mkOption { type = types.bool; default = true; description = "Accepted and ignored."; };
       startAt = mkOption { type = types.either types.str (types.listOf types.str); default = [ ]; description = "Accepted and ignored (no timers)."; };
       startLimitBurst = mkOption { type = types.nullOr types.int; default = null; description = "Accepted and ignored."; };
@@ -175,6 +175,8 @@ let
       script = if s.script != "" then "#!/bin/bash -e\n${s.script}" else "";
       preStart = if s.preStart != "" then "#!/bin/bash -e\n${s.preStart}" else "";
       postStart = if s.postStart != "" then "#!/bin/bash -e\n${s.postStart}" else "";
+      reload = if (s.reload or "") != "" then "#!/bin/bash -e\n${s.reload}" else "";
+      reloadIfChanged = if s.reloadIfChanged or false then "1" else "";
       unitJson = builtins.toJSON info;
       inherit type;
       description = s.description;
@@ -182,7 +184,7 @@ let
       remainAfterExit = if remain then "1" else "";
       restartIfChanged = if s.restartIfChanged then "1" else "";
       triggers = builtins.toJSON (s.restartTriggers ++ s.reloadTriggers);
-      passAsFile = [ "run" "script" "preStart" "postStart" "unitJson" ];
+      passAsFile = [ "run" "script" "preStart" "postStart" "reload" "unitJson" ];
     };
 
   units = builtins.mapAttrs mkUnit enabled;
