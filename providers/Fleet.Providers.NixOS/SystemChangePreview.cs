@@ -7,7 +7,8 @@ namespace Fleet.Providers.NixOS;
 
 /// <summary>
 /// What a planned change of a node's system does (<see cref="SystemChange"/>): the closure diff
-/// and the reboot check are computed here when both systems are in this deployer's store; with
+/// and the reboot check are computed here when both systems are in this deployer's store (the new
+/// one is built here first, unless it is built on its node); with
 /// `fleet plan --detailed` the new system is built and copied to the node with the agent, whose
 /// `preview` runs switch-to-configuration dry-activate (the units) and computes what this store
 /// cannot (a running system it lacks). Nothing is activated, recorded or changed on the node but
@@ -15,7 +16,7 @@ namespace Fleet.Providers.NixOS;
 /// </summary>
 public sealed class SystemChangePreview
 {
-    private const string NotBuilt = "the new system is not built yet: `fleet build` or `fleet plan --detailed` shows its closure diff and whether it needs a reboot";
+    private const string NotBuilt = "the new system is built on the node (buildOnTarget): `fleet plan --detailed` builds it there and shows its closure diff and whether it needs a reboot";
     private readonly ProcessRunner _runner;
     private readonly SystemDeployment _deployment;
     private readonly SudoAccess _sudo;
@@ -38,7 +39,7 @@ public sealed class SystemChangePreview
         {
             return detailed
                 ? await DetailedAsync(inputs, expected, current, call, cancellationToken).ConfigureAwait(false)
-                : await HereAsync(expected, current, cancellationToken).ConfigureAwait(false);
+                : await HereAsync(inputs, expected, current, call, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ResourceFailedException or ProcessFailedException or InvalidDataException or IOException)
         {
@@ -46,13 +47,24 @@ public sealed class SystemChangePreview
         }
     }
 
-    /// <summary>From this deployer's store alone.</summary>
-    private async Task<SystemChange> HereAsync(string expected, string? current, CancellationToken cancellationToken)
+    /// <summary>
+    /// From this deployer's store alone. A system built here is built now, as apply would build
+    /// it (so apply finds it done): the closure diff is what an operator plans on. A system built
+    /// on its node is not built by a plan; `--detailed` does that.
+    /// </summary>
+    private async Task<SystemChange> HereAsync(SystemInputs inputs, string expected, string? current, ProviderCall call, CancellationToken cancellationToken)
     {
         var store = new ClosureReader(_runner);
         if (!await store.HasAsync(expected, cancellationToken).ConfigureAwait(false))
         {
-            return new SystemChange(current, expected) { Notes = [NotBuilt] };
+            if (inputs.BuildOnTarget)
+            {
+                return new SystemChange(current, expected) { Notes = [NotBuilt] };
+            }
+
+            await using var heartbeat = call.KeepAlive();
+            await call.ProgressAsync("building", null, cancellationToken).ConfigureAwait(false);
+            await _deployment.RealiseAsync(inputs with { KeepResult = null }, call, cancellationToken).ConfigureAwait(false);
         }
 
         if (current is null)

@@ -19,8 +19,8 @@ public sealed class PlanDetailsTests
     {
         await using var fleet = await TestbedFleet.DeployedAsync(FleetFile.For("a").With("a", Hello));
         fleet.Write(FleetFile.For("a").With("a", NewerHello));
-        await BuildAsync(fleet);
 
+        // Plain plan, nothing built before: it builds the new system on the deployer, as apply would.
         var plan = await fleet.FleetAsync("plan");
 
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
@@ -32,15 +32,16 @@ public sealed class PlanDetailsTests
     }
 
     [Fact(Timeout = TestTimeouts.Testbed)]
-    public async Task Plan_of_a_system_not_built_yet_says_how_to_see_its_closure_diff()
+    public async Task Plan_of_a_system_built_on_its_node_builds_nothing_and_says_how_to_see_its_closure_diff()
     {
-        await using var fleet = await TestbedFleet.DeployedAsync(FleetFile.For("a").With("a", Hello));
-        fleet.Write(FleetFile.For("a").With("a", NewerHello + Unique()));
+        const string OnTarget = " deployment.buildOnTarget = true;";
+        await using var fleet = await TestbedFleet.DeployedAsync(FleetFile.For("a").With("a", Hello + OnTarget));
+        fleet.Write(FleetFile.For("a").With("a", NewerHello + Unique() + OnTarget));
 
         var plan = await fleet.FleetAsync("plan");
 
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
-        Assert.Contains("(the new system is not built yet: `fleet build` or `fleet plan --detailed` shows its closure diff", plan.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("(the new system is built on the node (buildOnTarget): `fleet plan --detailed` builds it there and shows its closure diff", plan.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("no reboot needed", plan.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("reboot needed:", plan.StandardOutput, StringComparison.Ordinal);
     }
@@ -50,7 +51,6 @@ public sealed class PlanDetailsTests
     {
         await using var fleet = await TestbedFleet.DeployedAsync(FleetFile.For("a").With("a", Hello));
         fleet.Write(FleetFile.For("a").With("a", Hello + " boot.kernelPackages = pkgs.linuxPackages_latest;"));
-        await BuildAsync(fleet);
 
         var plan = await fleet.FleetAsync("plan");
 
