@@ -37,8 +37,10 @@ public sealed class ProviderException : FleetException
 
     public override int ExitCode => 1;
 
-    private static string WithDiagnostics(string message, ImmutableArray<Diagnostic> diagnostics) =>
-        diagnostics.IsDefaultOrEmpty || (diagnostics.Length == 1 && diagnostics[0].Message == message)
-            ? message
-            : message + "\n" + string.Join('\n', diagnostics.Select(d => "  - " + d));
+    /// <summary>The message and the diagnostics it does not already say (a provider's one error diagnostic is usually its message).</summary>
+    private static string WithDiagnostics(string message, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var news = diagnostics.IsDefaultOrEmpty ? [] : diagnostics.Where(d => d.Field is not null || !message.Contains(d.Message, StringComparison.Ordinal)).ToList();
+        return news.Count == 0 ? message : message + "\n" + string.Join('\n', news.Select(d => "  - " + d));
+    }
 }
