@@ -7,7 +7,8 @@ namespace Fleet.Providers.NixOS;
 /// A failed activation said once: one line with the cause (the health check that failed and why,
 /// or what failed and the agent's word on it) and what the node runs now, then at most
 /// <see cref="ContextLines"/> lines of the activation's own output that the line does not already
-/// say. The whole output is in the run's log (`fleet state log`), not in the message.
+/// say (none for a failed health check, whose result says it all). The whole output is in the
+/// run's log (`fleet state log`), not in the message.
 /// </summary>
 public static class ActivationFailure
 {
@@ -38,8 +39,13 @@ public static class ActivationFailure
             75 => $"another activation holds the lock of {host}",
             _ => $"fleet-agent activate exited with code {exitCode}",
         };
-        var said = failed.Count > 0 || message is null || cause.Contains(message, StringComparison.Ordinal) ? null : message;
-        var first = said is null ? cause : $"{cause}: {said}";
+        if (failed.Count > 0)
+        {
+            // The check's own words are the whole story.
+            return cause;
+        }
+
+        var first = message is null || cause.Contains(message, StringComparison.Ordinal) ? cause : $"{cause}: {message}";
         return string.Join('\n', [first, .. Context(first, output).Select(l => "  " + l)]);
     }
 

@@ -125,6 +125,7 @@ public sealed class AgentActivation
         // stderr: the agent's human echo of the same events, and ssh's or sudo's own words when
         // the agent never ran. Only the latter are news: used only when no event arrived.
         var stderr = new Queue<string>();
+        var rollingBack = false;
         var result = await _runner.RunAsync(spec, cancellationToken, line =>
         {
             if (!TryParse(line, out var e))
@@ -138,10 +139,16 @@ public sealed class AgentActivation
             switch (JsonFields.String(e, "event"))
             {
                 case "stage":
+                    // What a rollback prints is the previous system's switch: no context for what failed.
+                    rollingBack |= JsonFields.String(e, "stage") == "rolling-back";
                     _ = call.ProgressAsync(JsonFields.String(e, "stage") ?? "activating", null, CancellationToken.None);
                     break;
                 case "output":
-                    Remember(output, JsonFields.String(e, "line") ?? "");
+                    if (!rollingBack)
+                    {
+                        Remember(output, JsonFields.String(e, "line") ?? "");
+                    }
+
                     _ = call.LogAsync("info", JsonFields.String(e, "line") ?? "", CancellationToken.None);
                     break;
                 case "check" when Check(e) is { } check:

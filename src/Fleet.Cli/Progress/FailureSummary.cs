@@ -3,19 +3,19 @@ namespace Fleet.Cli.Progress;
 /// <summary>
 /// One failed resource in the apply's summary: `failed ID: CAUSE` on one line, then at most
 /// <see cref="ContextLines"/> lines of context — the message's own further lines, then the
-/// resource's last log lines — each said once and none the cause already says.
+/// resource's last logged warnings and errors — each said once and none the cause already says.
 /// </summary>
 public static class FailureSummary
 {
     public const int ContextLines = 5;
 
-    /// <param name="tail">The resource's last log lines, oldest first.</param>
+    /// <param name="tail">The resource's last logged warnings and errors, oldest first.</param>
     public static IReadOnlyList<string> Lines(string id, string error, IEnumerable<string> tail)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(tail);
         var parts = error.Split('\n');
-        var cause = parts[0].Trim();
+        var cause = WithoutCallPrefix(id, parts[0].Trim());
         var seen = new HashSet<string>(StringComparer.Ordinal) { cause };
         var context = new List<string>();
         foreach (var part in parts.Skip(1).Select(p => p.Trim()))
@@ -37,6 +37,14 @@ public static class FailureSummary
 
         fromLog.Reverse();
         return [$"  failed {id}: {cause}", .. context.Concat(fromLog).Select(l => "      | " + l)];
+    }
+
+    /// <summary>`provider `nixos` failed updating `node.a`: WHY` is WHY beside `failed node.a:`; the resource's type names its provider.</summary>
+    private static string WithoutCallPrefix(string id, string cause)
+    {
+        var marker = $" `{id}`: ";
+        var at = cause.IndexOf(marker, StringComparison.Ordinal);
+        return cause.StartsWith("provider `", StringComparison.Ordinal) && at > 0 ? cause[(at + marker.Length)..] : cause;
     }
 
     /// <summary>Not empty, not said yet, and not what the cause says in other words (`health: X failed: Y` beside `health check X failed: Y`).</summary>

@@ -27,7 +27,7 @@ public sealed record ResourceRow(string Id, string? Node, string Action)
 
     public string? LastLine { get; init; }
 
-    /// <summary>The last log lines, kept for the failure summary.</summary>
+    /// <summary>The last warnings and errors the provider logged, kept for the failure summary (every line is in the run's log).</summary>
     public ImmutableQueue<string> Tail { get; init; } = [];
 
     public TimeSpan Elapsed(DateTimeOffset now) =>

@@ -36,9 +36,9 @@ public sealed record RunProgress(ImmutableSortedDictionary<string, ResourceRow> 
                 Expected = e.Expected ?? (e.Stage == row.Stage ? row.Expected : null),
                 Unit = e.Unit ?? (e.Stage == row.Stage ? row.Unit : null),
             },
-            FleetEventKind.Log => AddLine(row, e.Text ?? ""),
+            FleetEventKind.Log => AddLine(row, e.Text ?? "", e.Level is "warn" or "warning" or "error"),
             // A failure's message is the summary's to say; the row keeps the resource's own last line.
-            FleetEventKind.ResourceFinished => (e.Text is { } text && e.Outcome != "failed" ? AddLine(row, text) : row) with
+            FleetEventKind.ResourceFinished => (e.Text is { } text && e.Outcome != "failed" ? AddLine(row, text, kept: false) : row) with
             {
                 Status = e.Outcome ?? "done",
                 FinishedAt = e.At,
@@ -56,8 +56,14 @@ public sealed record RunProgress(ImmutableSortedDictionary<string, ResourceRow> 
 
     public int Count(string status) => Rows.Values.Count(r => r.Status == status);
 
-    private static ResourceRow AddLine(ResourceRow row, string line)
+    /// <param name="kept">Whether the line goes to the tail too: the warnings and errors the summary may add to a failure's message.</param>
+    private static ResourceRow AddLine(ResourceRow row, string line, bool kept)
     {
+        if (!kept)
+        {
+            return row with { LastLine = line };
+        }
+
         var tail = row.Tail.Enqueue(line);
         while (tail.Count() > TailLength)
         {
