@@ -15,13 +15,14 @@ public static class FailureSummary
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(tail);
         var parts = error.Split('\n');
-        var cause = WithoutCallPrefix(id, parts[0].Trim());
+        var cause = parts[0].Trim();
         var seen = new HashSet<string>(StringComparer.Ordinal) { cause };
         var context = new List<string>();
-        foreach (var part in parts.Skip(1).Select(p => p.Trim()))
+        foreach (var part in parts.Skip(1).Select(p => p.TrimEnd()))
         {
-            if (context.Count < ContextLines && IsNews(part, cause, seen))
+            if (context.Count < ContextLines && IsNews(part.Trim(), cause, seen))
             {
+                // The message's own lines as the provider indented them.
                 context.Add(part);
             }
         }
@@ -36,15 +37,7 @@ public static class FailureSummary
         }
 
         fromLog.Reverse();
-        return [$"  failed {id}: {cause}", .. context.Concat(fromLog).Select(l => "      | " + l)];
-    }
-
-    /// <summary>`provider `nixos` failed updating `node.a`: WHY` is WHY beside `failed node.a:`; the resource's type names its provider.</summary>
-    private static string WithoutCallPrefix(string id, string cause)
-    {
-        var marker = $" `{id}`: ";
-        var at = cause.IndexOf(marker, StringComparison.Ordinal);
-        return cause.StartsWith("provider `", StringComparison.Ordinal) && at > 0 ? cause[(at + marker.Length)..] : cause;
+        return [$"  failed {id}: {cause}", .. context, .. fromLog.Select(l => "      | " + l)];
     }
 
     /// <summary>Not empty, not said yet, and not what the cause says in other words (`health: X failed: Y` beside `health check X failed: Y`).</summary>
