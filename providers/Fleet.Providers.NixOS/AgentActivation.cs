@@ -149,7 +149,8 @@ public sealed class AgentActivation
                         Remember(output, JsonFields.String(e, "line") ?? "");
                     }
 
-                    _ = call.LogAsync("info", JsonFields.String(e, "line") ?? "", CancellationToken.None);
+                    // What a dry activation says it would do is its result.
+                    _ = call.LogAsync(inputs.Goal == "dry-activate" ? "notice" : "info", JsonFields.String(e, "line") ?? "", CancellationToken.None);
                     break;
                 case "check" when Check(e) is { } check:
                     lock (checks)

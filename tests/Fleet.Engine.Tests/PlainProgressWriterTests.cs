@@ -14,6 +14,7 @@ public sealed class PlainProgressWriterTests
         Event(FleetEventKind.Log) with { Level = "info", Text = "copying path '/nix/store/x-etc' to 'ssh://root@a'..." },
         Event(FleetEventKind.Progress) with { Stage = "copying", Done = 10, Expected = 20, Unit = "bytes" },
         Event(FleetEventKind.Progress) with { Stage = "health-checks" },
+        Event(FleetEventKind.Log) with { Level = "notice", Text = "would restart the following units: web.service" },
         Event(FleetEventKind.Log) with { Level = "warning", Text = "not rebooting: goal test" },
         Event(FleetEventKind.ResourceFinished) with { Outcome = "failed", Text = "health check tcp 127.0.0.1:9999 failed: Connection refused; rolled back to 1a2b3c4d" },
     ];
@@ -33,10 +34,13 @@ public sealed class PlainProgressWriterTests
     }
 
     [Fact]
-    public void Without_verbose_it_prints_starts_stage_changes_warnings_and_outcomes_only()
+    public void Without_verbose_it_prints_starts_stage_changes_results_warnings_and_outcomes_only()
     {
         Assert.Equal(
-            ["[node.a] update: started", "[node.a] copying", "[node.a] health-checks", "[node.a] warning: not rebooting: goal test", "[node.a] failed"],
+            [
+                "[node.a] update: started", "[node.a] copying", "[node.a] health-checks", "[node.a] would restart the following units: web.service",
+                "[node.a] warning: not rebooting: goal test", "[node.a] failed",
+            ],
             Written(verbose: false));
     }
 

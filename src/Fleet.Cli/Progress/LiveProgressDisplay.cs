@@ -40,9 +40,16 @@ public sealed class LiveProgressDisplay : IRunObserver
 
     public void OnEvent(FleetEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         lock (_gate)
         {
             _progress = _progress.Apply(e);
+        }
+
+        if (e is { Kind: FleetEventKind.Log, Level: "notice" })
+        {
+            // A result (what a dry activation would do) stays on the screen, above the view.
+            Say($"[{e.Resource ?? "fleet"}] {e.Text}");
         }
     }
 

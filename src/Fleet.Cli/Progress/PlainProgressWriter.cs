@@ -4,7 +4,7 @@ namespace Fleet.Cli.Progress;
 
 /// <summary>
 /// Milestone lines prefixed with the resource, for logs and pipes: a resource starting, each new
-/// stage, warnings and errors, and how it ended. A failure's cause is left to the summary, which
+/// stage, results (`notice`: what a dry activation would do), warnings and errors, and how it ended. A failure's cause is left to the summary, which
 /// says it once. Providers' other log lines print only when verbose (`-v`); every one of them is
 /// in the run's log (`fleet state log`) either way. A progress that repeats the resource's stage
 /// (a heartbeat, bytes copied) is not a milestone and prints nothing.
@@ -29,7 +29,7 @@ public sealed class PlainProgressWriter : IRunObserver
         {
             FleetEventKind.ResourceStarted => $"[{e.Resource}] {e.Action}: started",
             FleetEventKind.Progress when e.Stage is not null => $"[{e.Resource}] {e.Stage}",
-            FleetEventKind.Log when _verbose || e.Level is "warn" or "warning" or "error" => $"[{e.Resource ?? "fleet"}] {Level(e.Level)}{e.Text}",
+            FleetEventKind.Log when _verbose || e.Level is "notice" or "warn" or "warning" or "error" => $"[{e.Resource ?? "fleet"}] {Level(e.Level)}{e.Text}",
             FleetEventKind.ResourceFinished when e.Outcome == "failed" => $"[{e.Resource}] failed",
             FleetEventKind.ResourceFinished => $"[{e.Resource}] {e.Outcome}{(e.Text is { } t ? ": " + t : "")}",
             _ => null,
