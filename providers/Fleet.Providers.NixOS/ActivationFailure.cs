@@ -19,7 +19,7 @@ public static class ActivationFailure
     /// <param name="previous">The system the node ran before (null on a first deployment).</param>
     /// <param name="checks">The `check` results the agent reported, in order.</param>
     /// <param name="output">The activation's output lines (switch-to-configuration, the agent's notes), oldest first.</param>
-    public static string Describe(int exitCode, string host, string? message, string? previous, IReadOnlyList<HealthResult> checks, IEnumerable<string> output)
+    public static string Describe(int exitCode, string? message, string? previous, IReadOnlyList<HealthResult> checks, IEnumerable<string> output)
     {
         ArgumentNullException.ThrowIfNull(checks);
         ArgumentNullException.ThrowIfNull(output);
@@ -36,7 +36,7 @@ public static class ActivationFailure
             14 => "activation failed before switching; nothing changed",
             15 => "a health check failed; the new system was kept (rollback on health failure is off)",
             16 => $"the activation was rolled back on request (fleet-agent rollback); {back}",
-            75 => $"another activation holds the lock of {host}",
+            75 => "another activation holds this node's lock",
             _ => $"fleet-agent activate exited with code {exitCode}",
         };
         if (failed.Count > 0)

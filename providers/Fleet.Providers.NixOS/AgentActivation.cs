@@ -203,7 +203,7 @@ public sealed class AgentActivation
 
         throw new ResourceFailedException(result.ExitCode == 255
             ? string.Join("\n  ", [$"cannot reach {inputs.Target} over SSH", .. ActivationFailure.Context("", stderr)])
-            : ActivationFailure.Describe(result.ExitCode, inputs.Target.Host ?? inputs.Target.ToString(), message, previous, checks, output));
+            : ActivationFailure.Describe(result.ExitCode, message, previous, checks, output));
     }
 
     /// <summary>A health check result as one line of the log: `health: tcp 127.0.0.1:9999 ok`.</summary>
@@ -254,7 +254,7 @@ public sealed class AgentActivation
                         ? h.EnumerateArray().Select(r => r.Deserialize(NixosJsonContext.Default.HealthResult)).OfType<HealthResult>().ToList()
                         : [];
                     throw new ResourceFailedException(
-                        ActivationFailure.Describe(code, inputs.Target.Host ?? inputs.Target.ToString(), JsonFields.String(last, "message"), previous, health, []) +
+                        ActivationFailure.Describe(code, JsonFields.String(last, "message"), previous, health, []) +
                         " (the SSH session dropped during the activation)");
                 }
 

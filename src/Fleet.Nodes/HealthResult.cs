@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Fleet.Nodes;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace Fleet.Nodes;
 public sealed record HealthResult(string Name, string Type, bool Ok, int Attempts, string Message, long DurationMs)
 {
     /// <summary>Why it failed, without the check's name when the message starts with it ("tcp 127.0.0.1:9999: Connection refused").</summary>
+    [JsonIgnore]
     public string Reason =>
         Message.StartsWith(Name + ": ", StringComparison.Ordinal) ? Message[(Name.Length + 2)..] : Message;
 }

@@ -16,7 +16,7 @@ public sealed class ActivationFailureTests
     {
         HealthResult[] checks = [new("tcp 127.0.0.1:9999", "tcp", false, 2, "tcp 127.0.0.1:9999: Connection refused", 400)];
 
-        var message = ActivationFailure.Describe(11, "a", "health checks failed: tcp 127.0.0.1:9999: Connection refused", Previous, checks, s_output);
+        var message = ActivationFailure.Describe(11, "health checks failed: tcp 127.0.0.1:9999: Connection refused", Previous, checks, s_output);
 
         Assert.Equal("health check tcp 127.0.0.1:9999 failed: Connection refused; rolled back to pgd0ij1n", message);
     }
@@ -24,7 +24,7 @@ public sealed class ActivationFailureTests
     [Fact]
     public void A_failed_switch_is_one_line_with_the_agent_s_word_then_the_last_lines_of_the_switch()
     {
-        var message = ActivationFailure.Describe(10, "a", "switch-to-configuration switch exited with code 3", Previous, [], [.. s_output, "", "starting web", "web.service failed"]);
+        var message = ActivationFailure.Describe(10, "switch-to-configuration switch exited with code 3", Previous, [], [.. s_output, "", "starting web", "web.service failed"]);
 
         Assert.Equal(
             "switch-to-configuration failed; rolled back to pgd0ij1n: switch-to-configuration switch exited with code 3\n  activating the configuration...\n  starting web\n  web.service failed",
