@@ -240,7 +240,7 @@ internal static class StateCommand
 
             var output = Console.Out;
             await output.WriteLineAsync(
-                $"run {record.Id}: {record.Kind} {record.Arguments} by {record.Holder}, started {Time(record.StartedAt)}, " +
+                $"run {record.Id} ({record.Kind}): fleet {record.Arguments}, by {record.Holder}, started {Time(record.StartedAt)}, " +
                 (record.FinishedAt is { } end ? $"{record.Outcome ?? "finished"} {Time(end)}" : "unfinished")).ConfigureAwait(false);
             foreach (var e in events)
             {

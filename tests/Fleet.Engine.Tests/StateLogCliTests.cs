@@ -42,7 +42,7 @@ public sealed class StateLogCliTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("run 2: apply apply by ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("run 2 (apply): fleet apply, by ", lines[0], StringComparison.Ordinal);
         Assert.Equal(
             ["[node.a] stage: health-checks", "[node.a] health: tcp 127.0.0.1:9999 failed: Connection refused", "[node.a] failed: health check tcp 127.0.0.1:9999 failed: Connection refused; rolled back to pgd0ij1n"],
             lines.Skip(1).Select(l => l[9..]));
