@@ -27,6 +27,11 @@ public sealed partial class NixActivityLog
     private readonly Dictionary<long, Activity> _activities = [];
     private (long Done, long Expected) _builds;
     private (long Done, long Expected) _copies;
+
+    // nix-copy-closure (the legacy SSH store) reports neither bytes nor a count: only
+    // "copying N paths" and each path's start and stop.
+    private long _pathsAnnounced;
+    private long _pathsCopied;
     private long _copyExpected;
     private long _copyFinished;
     private NixProgress? _last;
@@ -74,6 +79,11 @@ public sealed partial class NixActivityLog
                 var type = (int)(Long(e, "type") ?? 0);
                 var name = type is Build or CopyPath && Field(e, 0) is { ValueKind: JsonValueKind.String } path ? DerivationName(path.GetString()!) : null;
                 _activities[id] = new Activity(type, name);
+                if (type == CopyPaths && String(e, "text") is { } announced && CopyingPaths().Match(announced) is { Success: true } m)
+                {
+                    _pathsAnnounced += long.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 // A build or a copy says so: that is a line of the log.
                 text = type is Build or CopyPath && Plain(String(e, "text")) is { Length: > 0 } said ? said : null;
                 break;
@@ -81,6 +91,7 @@ public sealed partial class NixActivityLog
                 if (stopped.Type == CopyPath)
                 {
                     _copyFinished += stopped.Expected;
+                    _pathsCopied++;
                 }
 
                 break;
@@ -149,6 +160,11 @@ public sealed partial class NixActivityLog
             return new NixProgress(copied, _copies.Done, _copies.Expected, "paths");
         }
 
+        if (_pathsAnnounced > 0)
+        {
+            return new NixProgress(copied, Math.Min(_pathsCopied, _pathsAnnounced), _pathsAnnounced, "paths");
+        }
+
         if (_builds.Expected > 0)
         {
             var names = _activities.Values.Where(a => a.Type == Build && a.Name is not null).Select(a => a.Name!).ToList();
@@ -181,6 +197,9 @@ public sealed partial class NixActivityLog
 
     private static JsonElement? Field(JsonElement e, int index) =>
         e.TryGetProperty("fields", out var fields) && fields.ValueKind == JsonValueKind.Array && fields.GetArrayLength() > index ? fields[index] : null;
+
+    [GeneratedRegex("^copying ([0-9]+) paths", RegexOptions.CultureInvariant)]
+    private static partial Regex CopyingPaths();
 
     [GeneratedRegex("\u001b\\[[0-9;]*[A-Za-z]", RegexOptions.CultureInvariant)]
     private static partial Regex Ansi();

@@ -65,6 +65,23 @@ public sealed class NixActivityLogTests
     }
 
     [Fact]
+    public void A_copy_over_the_legacy_ssh_store_reports_paths_copied_of_the_paths_announced()
+    {
+        string[] lines =
+        [
+            """@nix {"action":"start","id":20,"level":3,"text":"copying 2 paths","type":103}""",
+            """@nix {"action":"start","fields":["/nix/store/yb0spi01lvm248wxjzi5zmy3pqzv2hz6-etc-index.html","local","ssh://root@a"],"id":21,"level":3,"text":"copying path '/nix/store/yb0spi01lvm248wxjzi5zmy3pqzv2hz6-etc-index.html' to 'ssh://root@a'","type":100}""",
+            """@nix {"action":"stop","id":21}""",
+        ];
+
+        var progress = ReadAll(new NixActivityLog(), lines).Select(r => r.Progress).OfType<NixProgress>().ToList();
+
+        Assert.Equal(
+            [new NixProgress(null, 0, 2, "paths"), new NixProgress("etc-index.html", 0, 2, "paths"), new NixProgress(null, 1, 2, "paths")],
+            progress);
+    }
+
+    [Fact]
     public void An_error_is_kept_without_its_colours_for_the_failure_s_line()
     {
         var log = new NixActivityLog();
