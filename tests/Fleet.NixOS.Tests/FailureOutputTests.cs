@@ -26,6 +26,7 @@ public sealed class FailureOutputTests
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var cause = Assert.Single(lines, l => l.Contains("127.0.0.1:9999", StringComparison.Ordinal) && l.Contains("Connection refused", StringComparison.Ordinal));
         Assert.EndsWith(Cause + ShortHash(previous), cause, StringComparison.Ordinal);
+        Assert.Empty(lines.GroupBy(l => l, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key));
         var stdout = apply.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var section = stdout.SkipWhile(l => !l.StartsWith("  failed node.a:", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("full log:", StringComparison.Ordinal)).ToList();
         Assert.InRange(section.Count, 1, 8);
