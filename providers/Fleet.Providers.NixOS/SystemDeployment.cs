@@ -234,7 +234,7 @@ public sealed class SystemDeployment
 
         await CopyAsync(inputs.Target, [inputs.DrvPath], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
         var remote = await RunLoggedAsync(
-            _ssh.Command(inputs.Target, ["nix-store", "--realise", inputs.DrvPath]), call, "building on target", cancellationToken).ConfigureAwait(false);
+            _ssh.Command(inputs.Target, ["nix-store", "--realise", inputs.DrvPath, .. s_activityLog]), call, "building on target", cancellationToken).ConfigureAwait(false);
         return remote.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
     }
 
