@@ -18,6 +18,7 @@ public sealed partial class NixActivityLog
     private const int CopyPaths = 103;
     private const int Builds = 104;
     private const int Build = 105;
+    private const int Substitute = 108;
     private const int ResultBuildLogLine = 101;
     private const int ResultProgress = 105;
     private const int ResultSetExpected = 106;
@@ -84,8 +85,8 @@ public sealed partial class NixActivityLog
                     _pathsAnnounced += long.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                // A build or a copy says so: that is a line of the log.
-                text = type is Build or CopyPath && Plain(String(e, "text")) is { Length: > 0 } said ? said : null;
+                // A build, a copy or a substitution says so: that is a line of the log.
+                text = type is Build or CopyPath or Substitute && Plain(String(e, "text")) is { Length: > 0 } said ? said : null;
                 break;
             case "stop" when Long(e, "id") is { } id && _activities.Remove(id, out var stopped):
                 if (stopped.Type == CopyPath)
