@@ -118,14 +118,19 @@ public sealed class AgentActivation
         var awaiting = false;
         var finished = false;
         string? previous = null;
-        string? outcome = null;
         string? message = null;
-        var tail = new Queue<string>();
+        var checks = new List<HealthResult>();
+        // What the activation said (its events, in the run's log): the context of a failure.
+        var output = new Queue<string>();
+        // stderr: the agent's human echo of the same events, and ssh's or sudo's own words when
+        // the agent never ran. Only the latter are news: used only when no event arrived.
+        var stderr = new Queue<string>();
+        var rollingBack = false;
         var result = await _runner.RunAsync(spec, cancellationToken, line =>
         {
             if (!TryParse(line, out var e))
             {
-                Remember(tail, line);
+                Remember(output, line);
                 _ = call.LogAsync("info", line, CancellationToken.None);
                 return;
             }
@@ -134,29 +139,38 @@ public sealed class AgentActivation
             switch (JsonFields.String(e, "event"))
             {
                 case "stage":
+                    // What a rollback prints is the previous system's switch: no context for what failed.
+                    rollingBack |= JsonFields.String(e, "stage") == "rolling-back";
                     _ = call.ProgressAsync(JsonFields.String(e, "stage") ?? "activating", null, CancellationToken.None);
                     break;
                 case "output":
-                    Remember(tail, JsonFields.String(e, "line") ?? "");
-                    _ = call.LogAsync("info", JsonFields.String(e, "line") ?? "", CancellationToken.None);
+                    if (!rollingBack)
+                    {
+                        Remember(output, JsonFields.String(e, "line") ?? "");
+                    }
+
+                    // What a dry activation says it would do is its result.
+                    _ = call.LogAsync(inputs.Goal == "dry-activate" ? "notice" : "info", JsonFields.String(e, "line") ?? "", CancellationToken.None);
                     break;
-                case "check":
-                    var check = e.TryGetProperty("check", out var c) ? c.GetRawText() : "";
-                    Remember(tail, "health check: " + check);
-                    _ = call.LogAsync("info", "health check: " + check, CancellationToken.None);
+                case "check" when Check(e) is { } check:
+                    lock (checks)
+                    {
+                        checks.Add(check);
+                    }
+
+                    _ = call.LogAsync("info", HealthLine(check), CancellationToken.None);
                     break;
                 case "awaiting-confirmation":
                     awaiting = true;
                     break;
                 case "finished":
                     finished = true;
-                    outcome = JsonFields.String(e, "outcome");
                     message = JsonFields.String(e, "message");
                     break;
                 default:
                     break;
             }
-        }, line => Remember(tail, line)).ConfigureAwait(false);
+        }, line => Remember(stderr, line)).ConfigureAwait(false);
 
         if (result.ExitCode == 0 && (awaiting || finished))
         {
@@ -166,7 +180,8 @@ public sealed class AgentActivation
         if (result.ExitCode == 255 && !finished && inputs.Goal == "dry-activate" && !inputs.Target.IsLocal)
         {
             // A dry run leaves no record on the node to find it by; it changed nothing either way.
-            throw new ResourceFailedException($"lost the SSH session to {inputs.Target.Host} during dry-activate (nothing changes on the node); last lines:\n  " + string.Join("\n  ", tail));
+            var lost = $"lost the SSH session to {inputs.Target.Host} during dry-activate (nothing changes on the node)";
+            throw new ResourceFailedException(string.Join("\n  ", [lost, .. ActivationFailure.Context(lost, stderr)]));
         }
 
         if (result.ExitCode == 255 && !finished && !inputs.Target.IsLocal)
@@ -177,8 +192,37 @@ public sealed class AgentActivation
             return await FindAsync(inputs, agent, id, previous, call, cancellationToken).ConfigureAwait(false);
         }
 
-        throw new ResourceFailedException(
-            $"{Why(result.ExitCode, inputs.Target)} ({outcome ?? "no outcome"}{(message is null ? "" : ": " + message)}); last lines:\n  " + string.Join("\n  ", tail));
+        if (!finished && result.ExitCode != 255)
+        {
+            // The agent did not get to say anything (sudo refused, the agent missing): its stderr is the news.
+            foreach (var line in stderr)
+            {
+                Remember(output, line);
+            }
+        }
+
+        throw new ResourceFailedException(result.ExitCode == 255
+            ? string.Join("\n  ", [$"cannot reach {inputs.Target} over SSH", .. ActivationFailure.Context("", stderr)])
+            : ActivationFailure.Describe(result.ExitCode, message, previous, checks, output));
+    }
+
+    /// <summary>A health check result as one line of the log: `health: tcp 127.0.0.1:9999 ok`.</summary>
+    public static string HealthLine(HealthResult check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return check.Ok ? $"health: {check.Name} ok" : $"health: {check.Name} failed: {check.Reason}";
+    }
+
+    private static HealthResult? Check(JsonElement e)
+    {
+        try
+        {
+            return e.TryGetProperty("check", out var c) && c.ValueKind == JsonValueKind.Object ? c.Deserialize(NixosJsonContext.Default.HealthResult) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Polls `status` over fresh connections until the activation `id` awaits confirmation or has ended.</summary>
@@ -206,7 +250,12 @@ public sealed class AgentActivation
                     }
 
                     var code = last.TryGetProperty("exitCode", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : 1;
-                    throw new ResourceFailedException($"{Why(code, inputs.Target)} ({outcome}: {JsonFields.String(last, "message")}); the SSH session dropped during the activation");
+                    var health = last.TryGetProperty("health", out var h) && h.ValueKind == JsonValueKind.Array
+                        ? h.EnumerateArray().Select(r => r.Deserialize(NixosJsonContext.Default.HealthResult)).OfType<HealthResult>().ToList()
+                        : [];
+                    throw new ResourceFailedException(
+                        ActivationFailure.Describe(code, JsonFields.String(last, "message"), previous, health, []) +
+                        " (the SSH session dropped during the activation)");
                 }
 
                 if (report.TryGetProperty("pending", out var pending) && pending.ValueKind == JsonValueKind.Object && JsonFields.String(pending, "id") == id)
@@ -268,20 +317,6 @@ public sealed class AgentActivation
             }
         }
     }
-
-    private static string Why(int exitCode, SshTarget target) => exitCode switch
-    {
-        10 => "switch-to-configuration failed; the node was rolled back",
-        11 => "a health check failed; the node was rolled back",
-        12 => "no confirmation arrived in time; the node was rolled back",
-        13 => "activation failed and there was no previous system to roll back to",
-        14 => "activation failed before switching; nothing changed",
-        15 => "a health check failed; the new system was kept (rollback on health failure is off)",
-        16 => "the activation was rolled back on request (fleet-agent rollback)",
-        75 => "another activation holds this node's lock",
-        255 => $"cannot reach {target} over SSH",
-        _ => $"fleet-agent activate exited with code {exitCode}",
-    };
 
     /// <summary>A unique activation id the outcome can be found by (the agent allows [A-Za-z0-9._-], 64 at most).</summary>
     private static string NewId() =>

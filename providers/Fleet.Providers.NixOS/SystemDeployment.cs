@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Fleet.Nodes;
@@ -16,6 +17,10 @@ public sealed class SystemDeployment
 {
     private static readonly string[] s_useSubstitutes = ["--use-substitutes"];
     private readonly ProcessRunner _runner;
+    /// <summary>nix's structured log on stderr: what builds, bytes copied of how many (<see cref="NixActivityLog"/>).</summary>
+    private static readonly string[] s_activityLog = ["--log-format", "internal-json"];
+
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
     private readonly SshConnections _ssh;
     private readonly AgentBundle _agent;
     private readonly AgentActivation _activation;
@@ -229,7 +234,7 @@ public sealed class SystemDeployment
 
         await CopyAsync(inputs.Target, [inputs.DrvPath], inputs.SubstituteOnDestination, call, cancellationToken).ConfigureAwait(false);
         var remote = await RunLoggedAsync(
-            _ssh.Command(inputs.Target, ["nix-store", "--realise", inputs.DrvPath]), call, "building on target", cancellationToken).ConfigureAwait(false);
+            _ssh.Command(inputs.Target, ["nix-store", "--realise", inputs.DrvPath, .. s_activityLog]), call, "building on target", cancellationToken).ConfigureAwait(false);
         return remote.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
     }
 
@@ -249,7 +254,8 @@ public sealed class SystemDeployment
 
         // meta.machinesFile: the machines listed there build it, through Nix's remote building.
         string[] builders = inputs.MachinesFile is { } machines ? ["--option", "builders", "@" + machines] : [];
-        await RunLoggedAsync(ProcessSpec.Create("nix-store", ["--realise", inputs.DrvPath, "--add-root", root, "--indirect", .. builders]), call, "building", cancellationToken).ConfigureAwait(false);
+        await RunLoggedAsync(
+            ProcessSpec.Create("nix-store", ["--realise", inputs.DrvPath, "--add-root", root, "--indirect", .. builders, .. s_activityLog]), call, "building", cancellationToken).ConfigureAwait(false);
         return File.ResolveLinkTarget(root, returnFinalTarget: true)?.FullName
             ?? throw new ResourceFailedException($"building {inputs.DrvPath} left no result at {root}");
     }
@@ -262,7 +268,7 @@ public sealed class SystemDeployment
             return;
         }
 
-        var spec = ProcessSpec.Create("nix-copy-closure", ["--to", target.Destination, .. substitute ? s_useSubstitutes : [], .. paths])
+        var spec = ProcessSpec.Create("nix-copy-closure", ["--to", target.Destination, .. substitute ? s_useSubstitutes : [], .. s_activityLog, .. paths])
             .WithEnvironment("NIX_SSHOPTS", _ssh.NixSshOptions(target));
         await RunLoggedAsync(spec, call, "copying", cancellationToken, target).ConfigureAwait(false);
     }
@@ -271,25 +277,41 @@ public sealed class SystemDeployment
     private async Task<ProcessResult> RunLoggedAsync(ProcessSpec spec, ProviderCall call, string stage, CancellationToken cancellationToken, SshTarget? target = null)
     {
         var tail = new Queue<string>();
+        // nix's stderr in --log-format internal-json (lines of other programs, ssh's, pass as they are).
+        var activities = new NixActivityLog();
+        var sent = Stopwatch.StartNew();
         var result = await _runner.RunAsync(spec, cancellationToken, null, line =>
         {
-            AgentActivation.Remember(tail, line);
-            _ = call.LogAsync("info", line, CancellationToken.None);
+            var (text, progress) = activities.Read(line);
+            if (text is not null)
+            {
+                AgentActivation.Remember(tail, text);
+                _ = call.LogAsync("info", text, CancellationToken.None);
+            }
+
+            // At most a few a second, and always the last one of a count.
+            if (progress is not null && (sent.Elapsed >= s_progressInterval || progress.Done == progress.Expected))
+            {
+                sent.Restart();
+                _ = call.ProgressAsync(stage, progress.Activity, progress.Done, progress.Expected, progress.Unit, CancellationToken.None);
+            }
         }).ConfigureAwait(false);
         if (result.Succeeded)
         {
             return result;
         }
 
+        var why = activities.LastError ?? ProcessResult.LastLine(string.Join('\n', tail));
         if (target is not null && ConnectionLoss.IsLost(result.ExitCode, result.StandardError))
         {
             throw new ResourceFailedException(ConnectionLoss.Describe(
                 ConnectionLoss.NodeName(call.Resource), target.ToString(), stage == "copying" ? "the copy" : stage,
-                "nothing was activated, the node still runs the system it ran before", tail));
+                "nothing was activated, the node still runs the system it ran before", ActivationFailure.Context(why, tail)));
         }
 
+        var cause = $"{stage} failed (`{spec.Display}` exited {result.ExitCode}){(why.Length == 0 ? "" : ": " + why)}";
         throw new ResourceFailedException(
-            $"{stage} failed (`{spec.Display}` exited {result.ExitCode}):\n  {string.Join("\n  ", tail)}{(target is null ? "" : SshConnections.HostKeyHint(target, result.StandardError))}");
+            string.Join("\n  ", [cause, .. ActivationFailure.Context(cause, tail)]) + (target is null ? "" : SshConnections.HostKeyHint(target, result.StandardError)));
     }
 
     internal static ResourceFailedException Unreachable(SshTarget target, ProcessResult result) =>

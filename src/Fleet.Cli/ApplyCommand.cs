@@ -183,7 +183,7 @@ internal static class ApplyCommand
 
         if (!plan.HasChanges)
         {
-            PrintSummary(new ApplyReport(ImmutableSortedDictionary<string, StepOutcome>.Empty, ImmutableSortedDictionary<string, string>.Empty), plan, json, RunProgress.Start([]));
+            PrintSummary(new ApplyReport(ImmutableSortedDictionary<string, StepOutcome>.Empty, ImmutableSortedDictionary<string, string>.Empty), plan, json, RunProgress.Start([]), null);
             return plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
         }
 
@@ -196,6 +196,7 @@ internal static class ApplyCommand
 
         var runId = await session.State.BeginRunAsync("apply", string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cancellationToken).ConfigureAwait(false);
         var observer = Observer(parse, json, plan);
+        var runLog = new RunLogRecorder(session.State, runId, credentials?.SudoPassword);
         var progress = RunProgress.Start([]);
         var progressGate = new Lock();
         ApplyReport report;
@@ -209,10 +210,11 @@ internal static class ApplyCommand
                 }
 
                 observer.OnEvent(e);
+                runLog.OnEvent(e);
             }
 
             session.Providers.Log += (_, log) => Publish(FleetEvent.Now(FleetEventKind.Log) with { Resource = log.Resource, Level = log.Level, Text = log.Text });
-            session.Providers.Progress += (_, p) => Publish(FleetEvent.Now(FleetEventKind.Progress) with { Resource = p.Resource, Stage = p.Stage, Fraction = p.Fraction });
+            session.Providers.Progress += (_, p) => Publish(FleetEvent.Progress(p));
             Publish(FleetEvent.Now(FleetEventKind.RunStarted) with { Text = plan.Summary });
             // From here the first Ctrl-C lets running steps end; the second cancels them.
             using (interruption.WhileApplying(observer.Say))
@@ -233,7 +235,7 @@ internal static class ApplyCommand
             await session.State.FinishRunAsync(runId, outcome, CancellationToken.None).ConfigureAwait(false);
         }
 
-        PrintSummary(report, plan, json, progress);
+        PrintSummary(report, plan, json, progress, runId);
         return interruption.Interrupted ? FleetCli.ExitInterrupted : report.AllSucceeded && plan.IsComplete ? FleetCli.ExitOk : FleetCli.ExitFailed;
     }
 
@@ -360,7 +362,7 @@ internal static class ApplyCommand
 
         if (parse.GetValue(Plain) || Console.IsErrorRedirected || Environment.GetEnvironmentVariable("TERM") is null or "dumb")
         {
-            return new PlainProgressWriter(Console.Error);
+            return new PlainProgressWriter(Console.Error, parse.GetValue(FleetOptions.Verbose));
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -371,8 +373,11 @@ internal static class ApplyCommand
         return new LiveProgressDisplay(console, RunProgress.Start(plan.Changes.Where(c => c.IsChange).Select(c => new ResourceRow(c.Id, c.Node, c.Action.ToString().ToLowerInvariant()))));
     }
 
-    /// <summary>The summary: counts, then every failure with its message and its last log lines.</summary>
-    private static void PrintSummary(ApplyReport report, Plan plan, bool json, RunProgress progress)
+    /// <summary>
+    /// The summary: counts, then each failure in one line (its cause) with at most
+    /// <see cref="FailureSummary.ContextLines"/> lines of context, and where the run's full log is.
+    /// </summary>
+    private static void PrintSummary(ApplyReport report, Plan plan, bool json, RunProgress progress, long? runId)
     {
         var changed = plan.Changes.Where(c => c.IsChange).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var counts = report.Outcomes.Where(o => changed.Contains(o.Key)).GroupBy(o => o.Value).ToDictionary(g => g.Key, g => g.Count());
@@ -385,18 +390,21 @@ internal static class ApplyCommand
         var unplanned = plan.Failures.Select(f => KeyValuePair.Create(f.Key, "cannot be planned: " + f.Value));
         foreach (var (id, error) in report.Errors.Concat(unplanned).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"  failed {id}: {error}");
-            // Last log lines the message does not already quote.
-            var lines = progress.Rows.TryGetValue(id, out var row) ? row.Tail.Where(l => !error.Contains(l, StringComparison.Ordinal)).TakeLast(5).ToList() : [];
-            foreach (var logLine in lines)
+            var tail = progress.Rows.TryGetValue(id, out var row) ? row.Tail : [];
+            foreach (var failureLine in FailureSummary.Lines(id, error, tail))
             {
-                output.WriteLine($"      | {logLine}");
+                output.WriteLine(failureLine);
             }
         }
 
         foreach (var id in plan.Skipped)
         {
             output.WriteLine($"  skipped {id}: something it depends on cannot be planned");
+        }
+
+        if (runId is { } run && (failed > 0 || report.Outcomes.Values.Any(o => o == StepOutcome.NotStarted)))
+        {
+            output.WriteLine($"full log: fleet state log {run}");
         }
     }
 

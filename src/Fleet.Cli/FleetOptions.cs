@@ -38,7 +38,7 @@ internal static class FleetOptions
 
     public static Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
-        Description = "Log every command fleet runs",
+        Description = "Log every command fleet runs, and with plain progress every line providers log",
         Recursive = true,
     };
 

@@ -19,6 +19,7 @@ internal static class StateCommand
         Remove(),
         Unlock(),
         Runs(),
+        Log(),
     };
 
     private static Command List()
@@ -194,6 +195,71 @@ internal static class StateCommand
             return FleetCli.ExitOk;
         }));
         return command;
+    }
+
+    private static Command Log()
+    {
+        var run = new Argument<long?>("run") { Description = "Run id, as `fleet state runs` shows it; default: the last run", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("log", "Show every event of a run: what each resource did, each provider's log lines, and how it ended") { run, FleetOptions.Json };
+        command.SetAction((parse, cancellationToken) => FleetCli.GuardAsync(async () =>
+        {
+            await using var store = await OpenExistingAsync(parse, cancellationToken).ConfigureAwait(false);
+            var runs = store is null ? [] : await store.ListRunsAsync(parse.GetValue(run) is null ? 1 : int.MaxValue, cancellationToken).ConfigureAwait(false);
+            var wanted = parse.GetValue(run);
+            var record = wanted is { } id ? runs.FirstOrDefault(r => r.Id == id) : runs.FirstOrDefault();
+            if (record is null)
+            {
+                await Console.Error.WriteLineAsync(wanted is { } missing
+                    ? $"no run {missing} in the state {FleetOptions.StatePath(parse)}; `fleet state runs` lists them"
+                    : "no runs recorded yet").ConfigureAwait(false);
+                return wanted is null ? FleetCli.ExitOk : FleetCli.ExitFailed;
+            }
+
+            var events = await store!.GetEventsAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(FleetOptions.Json))
+            {
+                await WriteJsonAsync(writer =>
+                {
+                    writer.WriteStartArray();
+                    foreach (var e in events)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteNumber("run", e.RunId);
+                        writer.WriteNumber("seq", e.Seq);
+                        writer.WriteString("at", e.At);
+                        writer.WriteString("resource", e.ResourceId);
+                        writer.WriteString("kind", e.Kind);
+                        writer.WriteString("message", e.Message);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                }, cancellationToken).ConfigureAwait(false);
+                return FleetCli.ExitOk;
+            }
+
+            var output = Console.Out;
+            await output.WriteLineAsync(
+                $"run {record.Id} ({record.Kind}): fleet {record.Arguments}, by {record.Holder}, started {Time(record.StartedAt)}, " +
+                (record.FinishedAt is { } end ? $"{record.Outcome ?? "finished"} {Time(end)}" : "unfinished")).ConfigureAwait(false);
+            foreach (var e in events)
+            {
+                await output.WriteLineAsync(RunLogLine(e)).ConfigureAwait(false);
+            }
+
+            return FleetCli.ExitOk;
+        }));
+        return command;
+    }
+
+    /// <summary>One event as a line of `fleet state log`: time, resource, and what happened.</summary>
+    internal static string RunLogLine(RunEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var time = e.At.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var what = e.Kind == "log" ? e.Message : $"{e.Kind}: {e.Message}";
+        // A message of several lines stays one event: its lines are indented under it.
+        return $"{time} [{e.ResourceId ?? "fleet"}] {what.Replace("\n", "\n           ", StringComparison.Ordinal)}";
     }
 
     /// <summary>The state, or null when there is none yet: these verbs must not create one.</summary>

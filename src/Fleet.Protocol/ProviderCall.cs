@@ -53,6 +53,15 @@ public sealed class ProviderCall
         return SendProgressAsync(progress, cancellationToken);
     }
 
+    /// <summary>A `progress` saying what is worked on now and how far it got (<paramref name="done"/> of <paramref name="expected"/> <paramref name="unit"/>).</summary>
+    public Task ProgressAsync(string stage, string? activity, long? done, long? expected, string? unit, CancellationToken cancellationToken)
+    {
+        double? fraction = done is { } d && expected is { } x && x > 0 ? Math.Clamp((double)d / x, 0, 1) : null;
+        var progress = new ProgressParams(Resource, stage, fraction, activity, done, expected, unit);
+        _lastProgress = progress;
+        return SendProgressAsync(progress, cancellationToken);
+    }
+
     /// <summary>
     /// Until disposed, repeats the call's last `progress` (stage "working" when it sent none)
     /// whenever the call has been silent for <see cref="HeartbeatInterval"/> (or

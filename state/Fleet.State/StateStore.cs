@@ -252,6 +252,7 @@ public sealed partial class StateStore : IAsyncDisposable
             return;
         }
 
+        await FlushEventsAsync(CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var token in _heldLocks.Keys)
         {
             await ReleaseLockAsync(token, CancellationToken.None).ConfigureAwait(false);
@@ -267,6 +268,7 @@ public sealed partial class StateStore : IAsyncDisposable
         {
             _gate.Release();
             _gate.Dispose();
+            _eventWrites.Dispose();
         }
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fleet.Agent.Activation;
 using Fleet.Agent.Daemon;
 using Fleet.Agent.Health;
+using Fleet.Nodes;
 
 namespace Fleet.Agent.Tests;
 

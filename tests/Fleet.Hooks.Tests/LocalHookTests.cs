@@ -101,7 +101,8 @@ public sealed class LocalHookTests : IDisposable
     {
         _fleet.WriteFleet("""resources.say = { type = "hook.command"; inputs.argv = [ "echo" "hello from the hook" ]; };""");
 
-        var apply = await _fleet.RunAsync("apply", "--plain");
+        // Plain progress prints providers' log lines with -v (milestones only without).
+        var apply = await _fleet.RunAsync("apply", "--plain", "-v");
 
         Assert.True(apply.ExitCode == 0, apply.StandardError);
         Assert.Contains("[say] hello from the hook", apply.StandardError, StringComparison.Ordinal);

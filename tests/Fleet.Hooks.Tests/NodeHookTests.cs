@@ -81,8 +81,8 @@ public sealed class NodeHookTests
             """));
 
         Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("[node.a.hook.postActivate] page is wrong", apply.StandardError, StringComparison.Ordinal);
         var summary = apply.StandardOutput[apply.StandardOutput.LastIndexOf("Apply:", StringComparison.Ordinal)..];
+        Assert.Contains("\n  page is wrong", summary, StringComparison.Ordinal);
         Assert.Contains("post-activation hook of node a failed with exit code 4", summary, StringComparison.Ordinal);
         Assert.Contains("failed node.a: marked failed", summary, StringComparison.Ordinal);
         Assert.Equal("failed", (await fleet.StateAsync("a")).GetProperty("status").GetString());

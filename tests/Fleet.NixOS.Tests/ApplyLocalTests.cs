@@ -39,7 +39,7 @@ public sealed class ApplyLocalTests
             var second = await ApplyLocalAsync(fleet, dir);
 
             Assert.Equal(1, second.ExitCode);
-            Assert.Contains("a health check failed; the node was rolled back", second.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("health check always-fails failed: exit code 1; rolled back to ", second.StandardOutput, StringComparison.Ordinal);
             Assert.Equal(v1, await NodeAsync(fleet, "readlink -f /run/current-system"));
             Assert.Equal("web v1", await NodeAsync(fleet, "cat /etc/web/index.html"));
             Assert.Equal("stopped", await NodeAsync(fleet, "cat /run/testbed/sshd.state"));

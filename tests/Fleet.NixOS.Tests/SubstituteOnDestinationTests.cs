@@ -33,7 +33,8 @@ public sealed class SubstituteOnDestinationTests
                 ProcessSpec.Create("nix", "--extra-experimental-features", "nix-command", "copy", "--to", $"file://{cache}", system), CancellationToken.None);
 
             fleet.Write(v2);
-            var apply = await fleet.FleetAsync("apply", "--plain");
+            // -v: nix's lines about each path are log lines, which plain progress prints only then.
+            var apply = await fleet.FleetAsync("apply", "--plain", "-v");
 
             var said = apply.StandardOutput + apply.StandardError;
             Assert.True(apply.ExitCode == 0, said);

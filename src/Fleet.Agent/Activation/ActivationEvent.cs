@@ -1,4 +1,4 @@
-using Fleet.Agent.Health;
+using Fleet.Nodes;
 
 namespace Fleet.Agent.Activation;
 

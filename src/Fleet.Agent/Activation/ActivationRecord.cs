@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Fleet.Agent.Health;
+using Fleet.Nodes;
 
 namespace Fleet.Agent.Activation;
 

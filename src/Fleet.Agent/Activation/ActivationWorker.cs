@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Fleet.Agent.Health;
+using Fleet.Nodes;
 using Fleet.Processes;
 
 namespace Fleet.Agent.Activation;

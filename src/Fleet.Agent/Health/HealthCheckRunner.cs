@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Fleet.Nodes;
 using Fleet.Processes;
 
 namespace Fleet.Agent.Health;

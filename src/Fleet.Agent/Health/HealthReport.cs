@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Fleet.Nodes;
 
 namespace Fleet.Agent.Health;
 

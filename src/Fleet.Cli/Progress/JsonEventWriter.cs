@@ -35,6 +35,18 @@ public sealed class JsonEventWriter : IRunObserver
                 w.WriteNumber("fraction", f);
             }
 
+            WriteIf(w, "activity", e.Activity);
+            if (e.Done is { } done)
+            {
+                w.WriteNumber("done", done);
+            }
+
+            if (e.Expected is { } expected)
+            {
+                w.WriteNumber("expected", expected);
+            }
+
+            WriteIf(w, "unit", e.Unit);
             WriteIf(w, "level", e.Level);
             WriteIf(w, "text", e.Text);
             WriteIf(w, "outcome", e.Outcome);

@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace Fleet.Cli.Progress;
 
-/// <summary>The live table on a terminal, redrawn at most ten times a second.</summary>
+/// <summary>The live view on a terminal, redrawn at most ten times a second, as wide as the terminal.</summary>
 public sealed class LiveProgressDisplay : IRunObserver
 {
     private static readonly TimeSpan s_frame = TimeSpan.FromMilliseconds(100);
@@ -17,11 +17,11 @@ public sealed class LiveProgressDisplay : IRunObserver
     {
         _console = console;
         _progress = initial;
-        _loop = console.Live(ProgressRenderer.Render(initial, DateTimeOffset.UtcNow)).AutoClear(false).StartAsync(async context =>
+        _loop = console.Live(ProgressRenderer.Render(initial, DateTimeOffset.UtcNow, Width)).AutoClear(false).StartAsync(async context =>
         {
             while (!_stop.IsCancellationRequested)
             {
-                context.UpdateTarget(ProgressRenderer.Render(Snapshot(), DateTimeOffset.UtcNow));
+                context.UpdateTarget(ProgressRenderer.Render(Snapshot(), DateTimeOffset.UtcNow, Width));
                 try
                 {
                     await Task.Delay(s_frame, _stop.Token).ConfigureAwait(false);
@@ -31,15 +31,25 @@ public sealed class LiveProgressDisplay : IRunObserver
                 }
             }
 
-            context.UpdateTarget(ProgressRenderer.Render(Snapshot(), DateTimeOffset.UtcNow));
+            context.UpdateTarget(ProgressRenderer.Render(Snapshot(), DateTimeOffset.UtcNow, Width));
         });
     }
 
+    /// <summary>The terminal's width now (it may be resized during the run); one column short of it, as a full last column makes some terminals wrap.</summary>
+    private int Width => Math.Max(20, _console.Profile.Width - 1);
+
     public void OnEvent(FleetEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         lock (_gate)
         {
             _progress = _progress.Apply(e);
+        }
+
+        if (e is { Kind: FleetEventKind.Log, Level: "notice" })
+        {
+            // A result (what a dry activation would do) stays on the screen, above the view.
+            Say($"[{e.Resource ?? "fleet"}] {e.Text}");
         }
     }
 

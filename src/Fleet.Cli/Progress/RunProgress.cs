@@ -26,14 +26,28 @@ public sealed record RunProgress(ImmutableSortedDictionary<string, ResourceRow> 
         row = e.Kind switch
         {
             FleetEventKind.ResourceStarted => row with { Status = "running", StartedAt = e.At, Stage = "starting" },
-            FleetEventKind.Progress => row with { Stage = e.Stage ?? row.Stage, Fraction = e.Fraction },
-            FleetEventKind.Log => AddLine(row, e.Text ?? ""),
-            FleetEventKind.ResourceFinished => (e.Text is { } text ? AddLine(row, text) : row) with
+            FleetEventKind.Progress => row with
+            {
+                Stage = e.Stage ?? row.Stage,
+                Fraction = e.Fraction,
+                // A stage's detail holds until the stage changes or says another.
+                Activity = e.Activity ?? (e.Stage == row.Stage ? row.Activity : null),
+                Done = e.Done ?? (e.Stage == row.Stage ? row.Done : null),
+                Expected = e.Expected ?? (e.Stage == row.Stage ? row.Expected : null),
+                Unit = e.Unit ?? (e.Stage == row.Stage ? row.Unit : null),
+            },
+            FleetEventKind.Log => AddLine(row, e.Text ?? "", e.Level is "warn" or "warning" or "error"),
+            // A failure's message is the summary's to say; the row keeps the resource's own last line.
+            FleetEventKind.ResourceFinished => (e.Text is { } text && e.Outcome != "failed" ? AddLine(row, text, kept: false) : row) with
             {
                 Status = e.Outcome ?? "done",
                 FinishedAt = e.At,
                 Stage = null,
                 Fraction = null,
+                Activity = null,
+                Done = null,
+                Expected = null,
+                Unit = null,
             },
             _ => row,
         };
@@ -42,8 +56,14 @@ public sealed record RunProgress(ImmutableSortedDictionary<string, ResourceRow> 
 
     public int Count(string status) => Rows.Values.Count(r => r.Status == status);
 
-    private static ResourceRow AddLine(ResourceRow row, string line)
+    /// <param name="kept">Whether the line goes to the tail too: the warnings and errors the summary may add to a failure's message.</param>
+    private static ResourceRow AddLine(ResourceRow row, string line, bool kept)
     {
+        if (!kept)
+        {
+            return row with { LastLine = line };
+        }
+
         var tail = row.Tail.Enqueue(line);
         while (tail.Count() > TailLength)
         {

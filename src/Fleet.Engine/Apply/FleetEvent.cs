@@ -16,6 +16,17 @@ public sealed record FleetEvent(FleetEventKind Kind, DateTimeOffset At)
 
     public double? Fraction { get; init; }
 
+    /// <summary>For progress: what is being worked on now (derivations being built, the path being copied).</summary>
+    public string? Activity { get; init; }
+
+    /// <summary>For progress: how much is done of <see cref="Expected"/>, in units of <see cref="Unit"/>.</summary>
+    public long? Done { get; init; }
+
+    public long? Expected { get; init; }
+
+    /// <summary>What <see cref="Done"/> and <see cref="Expected"/> count: "bytes", or a plural noun.</summary>
+    public string? Unit { get; init; }
+
     public string? Level { get; init; }
 
     public string? Text { get; init; }
@@ -24,4 +35,20 @@ public sealed record FleetEvent(FleetEventKind Kind, DateTimeOffset At)
     public string? Outcome { get; init; }
 
     public static FleetEvent Now(FleetEventKind kind) => new(kind, DateTimeOffset.UtcNow);
+
+    /// <summary>A provider's `progress`, with whatever structured fields it sent.</summary>
+    public static FleetEvent Progress(Protocol.ProgressParams progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return Now(FleetEventKind.Progress) with
+        {
+            Resource = progress.Resource,
+            Stage = progress.Stage,
+            Fraction = progress.Fraction,
+            Activity = progress.Activity,
+            Done = progress.Done,
+            Expected = progress.Expected,
+            Unit = progress.Unit,
+        };
+    }
 }

@@ -37,10 +37,10 @@ public sealed class ProviderException : FleetException
 
     public override int ExitCode => 1;
 
-    /// <summary>The message and the diagnostics it does not already say: a provider's failure is its one error diagnostic, which the message quotes.</summary>
+    /// <summary>The message and the diagnostics it does not already say (a provider's one error diagnostic is usually its message).</summary>
     private static string WithDiagnostics(string message, ImmutableArray<Diagnostic> diagnostics)
     {
-        var more = diagnostics.IsDefault ? [] : diagnostics.Where(d => d.Field is not null || !message.Contains(d.Message, StringComparison.Ordinal)).ToList();
-        return more.Count == 0 ? message : message + "\n" + string.Join('\n', more.Select(d => "  - " + d));
+        var news = diagnostics.IsDefaultOrEmpty ? [] : diagnostics.Where(d => d.Field is not null || !message.Contains(d.Message, StringComparison.Ordinal)).ToList();
+        return news.Count == 0 ? message : message + "\n" + string.Join('\n', news.Select(d => "  - " + d));
     }
 }
