@@ -69,7 +69,7 @@ public sealed class LocalHookTests : IDisposable
         await _fleet.RunAsync("apply", "--plain");
         Write("0600");
 
-        var apply = await _fleet.RunAsync("apply", "--plain");
+        var apply = await _fleet.RunAsync("apply", "--plain", "-v");
 
         Assert.True(apply.ExitCode == 0, apply.StandardOutput + apply.StandardError);
         Assert.Contains("runs if an output it watches changes", apply.StandardOutput, StringComparison.Ordinal);

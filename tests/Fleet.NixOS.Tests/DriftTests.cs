@@ -12,7 +12,7 @@ public sealed class DriftTests
         await using var fleet = await TestbedFleet.UpAsync("a");
         var file = FleetFile.For("a");
         await fleet.ApplyAsync(file);
-        var other = await BuildAsync(fleet, file.Version("a", "by-hand"));
+        var other = await fleet.BuildElsewhereAsync(file.Version("a", "by-hand"));
         await new ProcessRunner().RunCheckedAsync(
             ProcessSpec.Create("nix-copy-closure", "--to", "root@a", other).WithEnvironment("NIX_SSHOPTS", fleet.Testbed.NixSshOptions), CancellationToken.None);
         var byHand = await fleet.Testbed.SshAsync("a", $"nix-env -p /nix/var/nix/profiles/system --set {other} && {other}/bin/switch-to-configuration switch", CancellationToken.None);
@@ -22,17 +22,5 @@ public sealed class DriftTests
 
         Assert.Equal(0, plan.ExitCode);
         Assert.Contains($"~ node.a (nixos.system) — drift: the node runs {other}", plan.StandardOutput, StringComparison.Ordinal);
-    }
-
-    /// <summary>Builds node a's system from another fleet file, in a separate fleet directory.</summary>
-    private static async Task<string> BuildAsync(TestbedFleet fleet, FleetFile file)
-    {
-        var dir = fleet.NewDirectory();
-        fleet.Write(file, dir);
-        var build = await fleet.FleetInAsync(dir, "apply", "--plain", "--goal", "build");
-        Assert.True(build.ExitCode == 0, build.StandardOutput + build.StandardError);
-        var state = await fleet.FleetInAsync(dir, "state", "show", "node.a");
-        using var document = System.Text.Json.JsonDocument.Parse(state.StandardOutput);
-        return document.RootElement.GetProperty("outputs").GetProperty("systemPath").GetString()!;
     }
 }

@@ -28,7 +28,7 @@ public sealed class SubstituteOnDestinationTests
 
             // v2 is built here and put in the node's cache before fleet deploys it.
             var v2 = file.With("a", $"test.version = \"v2\"; {cacheConfig} deployment.substituteOnDestination = true;");
-            var system = await BuildElsewhereAsync(fleet, v2);
+            var system = await fleet.BuildElsewhereAsync(v2);
             await s_runner.RunCheckedAsync(
                 ProcessSpec.Create("nix", "--extra-experimental-features", "nix-command", "copy", "--to", $"file://{cache}", system), CancellationToken.None);
 
@@ -47,17 +47,5 @@ public sealed class SubstituteOnDestinationTests
         {
             Directory.Delete(cache, recursive: true);
         }
-    }
-
-    /// <summary>Builds `file`'s system for node a in another fleet directory (goal build) and returns it.</summary>
-    private static async Task<string> BuildElsewhereAsync(TestbedFleet fleet, FleetFile file)
-    {
-        var dir = fleet.NewDirectory();
-        fleet.Write(file, dir);
-        var build = await fleet.FleetInAsync(dir, "apply", "--plain", "--goal", "build");
-        Assert.True(build.ExitCode == 0, build.StandardOutput + build.StandardError);
-        var list = await fleet.FleetInAsync(dir, "state", "list", "--json");
-        using var document = JsonDocument.Parse(list.StandardOutput);
-        return document.RootElement.EnumerateArray().Single().GetProperty("outputs").GetProperty("systemPath").GetString()!;
     }
 }

@@ -58,6 +58,19 @@ public sealed class TestbedFleet : IAsyncDisposable
         return dir;
     }
 
+    /// <summary>
+    /// Builds `file`'s system for NODE in another fleet directory and returns its store path. A
+    /// build records nothing in the state, so the system is found through its --keep-result root.
+    /// </summary>
+    public async Task<string> BuildElsewhereAsync(FleetFile file, string node = "a")
+    {
+        var dir = NewDirectory();
+        Write(file, dir);
+        var build = await FleetInAsync(dir, "build", "--plain", "--keep-result", "--on", node);
+        Assert.True(build.ExitCode == 0, build.StandardOutput + build.StandardError);
+        return new FileInfo(Path.Combine(dir, ".fleet", "gcroots", node)).ResolveLinkTarget(returnFinalTarget: false)!.FullName;
+    }
+
     public void Write(FleetFile file, string? dir = null) =>
         File.WriteAllText(Path.Combine(dir ?? Dir, "fleet.nix"), file.Render());
 
