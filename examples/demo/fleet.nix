@@ -15,7 +15,12 @@
     system.stateVersion = "24.05";
   };
 
-  nodes.web = { pkgs, ... }: {
+  nodes.web = { pkgs, ... }: let
+    # The one package script/demo changes to show a plan: it plans this node with
+    # `pkgs.hello.override { version = "2.12.1"; }` here, and fleet says `hello: 2.12 -> 2.12.1`,
+    # the closure's change, whether a reboot is needed and (--detailed) that web.service restarts.
+    hello = pkgs.hello;
+  in {
     deployment.tags = [ "frontend" ];
     # Checked by the node's agent after activation; a failure rolls the node back.
     deployment.healthChecks = [
@@ -31,9 +36,7 @@
     environment.etc."web/index.html".text = ''
       <h1>Hello from the fleet demo</h1>
     '';
-    # Try `(pkgs.hello.override { version = "2.12.1"; })` here, `fleet build`, then `fleet plan`:
-    # it shows `hello: 2.12 -> 2.12.1`, the closure's change and whether a reboot is needed.
-    environment.systemPackages = [ pkgs.hello ];
+    environment.systemPackages = [ hello ];
     systemd.services.web = {
       description = "demo web server";
       wantedBy = [ "multi-user.target" ];
@@ -41,6 +44,7 @@
       script = ''
         mkdir -p /run/web && cp /etc/web/index.html /run/web/
         echo "secret loaded: $(wc -c < /run/keys/greeting) bytes" > /run/web/secret.txt
+        ${hello}/bin/hello > /run/web/hello.txt
         exec ${pkgs.python3}/bin/python3 -m http.server 8080 --directory /run/web
       '';
     };
