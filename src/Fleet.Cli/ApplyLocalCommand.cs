@@ -64,11 +64,15 @@ internal static class ApplyLocalCommand
         // Read by the providers' node access (Fleet.Nodes' SshTarget): this node is this machine.
         Environment.SetEnvironmentVariable(SshTarget.LocalNodeVariable, name);
         Environment.SetEnvironmentVariable(SshTarget.LocalEscalationVariable, sudo ? "1" : null);
-        return ApplyCommand.RunAsync(parse, cancellationToken, new PartialApply(graph => Local(graph, name, goal, parse.GetValue(s_node) is null), plan => plan));
+        // The goal is this run's, as `fleet apply GOAL`'s: not recorded, and one that leaves the node
+        // as it is (dry-activate, build) works on its system alone and records nothing.
+        var systemOnly = goal is not null && ApplyGoals.LeavesNodesAsTheyAre(goal);
+        return ApplyCommand.RunAsync(
+            parse, cancellationToken, new PartialApply(graph => Local(graph, name, goal, parse.GetValue(s_node) is null, systemOnly), plan => plan), verbGoal: goal);
     }
 
-    /// <summary>The node's own resources, checked for allowLocalDeployment, with the goal given and no reboot.</summary>
-    private static ResourceGraph Local(ResourceGraph graph, string name, string? goal, bool fromHostName)
+    /// <summary>The node's own resources (its system alone with <paramref name="systemOnly"/>), checked for allowLocalDeployment, with the goal given and no reboot.</summary>
+    private static ResourceGraph Local(ResourceGraph graph, string name, string? goal, bool fromHostName, bool systemOnly)
     {
         var node = graph.Nodes.FirstOrDefault(n => n.Node == name)
             ?? throw new FleetException(
@@ -79,7 +83,7 @@ internal static class ApplyLocalCommand
             throw new FleetException($"node {name} does not allow local deployment: set deployment.allowLocalDeployment = true in its configuration to deploy it with fleet apply-local");
         }
 
-        var own = graph.Resources.Values.Where(r => r.Node == name).Select(r => r.Id).ToImmutableHashSet(StringComparer.Ordinal);
+        var own = graph.Resources.Values.Where(r => systemOnly ? r.Id == node.Id : r.Node == name).Select(r => r.Id).ToImmutableHashSet(StringComparer.Ordinal);
         var local = graph with
         {
             Resources = graph.Resources.Where(r => own.Contains(r.Key))

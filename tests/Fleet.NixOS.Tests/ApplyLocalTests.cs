@@ -51,6 +51,39 @@ public sealed class ApplyLocalTests
     }
 
     [Fact(Timeout = TestTimeouts.Testbed)]
+    public async Task Apply_local_dry_activate_uploads_no_secret_runs_no_hook_and_records_nothing()
+    {
+        await using var fleet = await TestbedFleet.UpAsync("web");
+        var dir = NewDirectory();
+        try
+        {
+            var ran = Path.Combine(dir, "hook-ran");
+            var hook = $"deployment.hooks.postActivate.script = \"echo ran >> {ran}\";";
+            File.WriteAllText(Path.Combine(dir, "fleet.nix"), Local("v1", hook).Render());
+            var first = await ApplyLocalAsync(fleet, dir);
+            Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+            Assert.True(File.Exists(ran), "the post-activation hook did not run for switch: " + first.StandardOutput);
+            File.Delete(ran);
+            var state = await InNodeAsync(fleet, dir, "state", "list", "--json");
+            File.WriteAllText(Path.Combine(dir, "fleet.nix"), Local("v2", hook, secret: "changed-s3cret").Render());
+
+            var dry = await ApplyLocalAsync(fleet, dir, "dry-activate");
+
+            Assert.True(dry.ExitCode == 0, dry.StandardOutput + dry.StandardError);
+            Assert.Equal("web v1", await NodeAsync(fleet, "cat /etc/web/index.html"));
+            Assert.Equal(Secret, await NodeAsync(fleet, "cat /run/keys/token"));
+            Assert.False(File.Exists(ran), "the post-activation hook ran for dry-activate");
+            var after = await InNodeAsync(fleet, dir, "state", "list", "--json");
+            Assert.True(after.ExitCode == 0, after.StandardError);
+            Assert.Equal(state.StandardOutput, after.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Testbed)]
     public async Task Apply_local_refuses_a_node_without_allowLocalDeployment_naming_it()
     {
         await using var fleet = await TestbedFleet.UpAsync("web");
@@ -86,11 +119,11 @@ public sealed class ApplyLocalTests
     }
 
     /// <summary>Node `web`, only deployable locally, with a secret; the page says `version`.</summary>
-    private static FleetFile Local(string version, string more) => FleetFile.For("web").With("web", $$"""
+    private static FleetFile Local(string version, string more, string secret = Secret) => FleetFile.For("web").With("web", $$"""
         test.version = "{{version}}";
         deployment.targetHost = null;
         deployment.allowLocalDeployment = true;
-        deployment.secrets.token = { text = "{{Secret}}"; destination = "/run/keys/token"; };
+        deployment.secrets.token = { text = "{{secret}}"; destination = "/run/keys/token"; };
         {{more}}
         """);
 
@@ -100,7 +133,11 @@ public sealed class ApplyLocalTests
     /// providers and share/), the agent and the nixpkgs STAND-IN are run from a copy in `dir`
     /// (in /var/tmp, which every node shares with the host): the repository may be under /root.
     /// </summary>
-    private static Task<ProcessResult> ApplyLocalAsync(TestbedFleet fleet, string dir)
+    private static Task<ProcessResult> ApplyLocalAsync(TestbedFleet fleet, string dir, params string[] more) =>
+        InNodeAsync(fleet, dir, ["apply-local", "--plain", .. more]);
+
+    /// <summary>`fleet ARGS` run inside the node, from the copy in `dir` (see <see cref="ApplyLocalAsync"/>).</summary>
+    private static Task<ProcessResult> InNodeAsync(TestbedFleet fleet, string dir, params string[] args)
     {
         var bin = Path.Combine(dir, "fleet");
         if (!Directory.Exists(bin))
@@ -112,10 +149,10 @@ public sealed class ApplyLocalTests
         }
 
         return new ProcessRunner().RunAsync(
-            ProcessSpec.Create(RepositoryPaths.TestbedScript,
+            ProcessSpec.Create(RepositoryPaths.TestbedScript, [
                 "exec", fleet.Testbed.Name, "web", "--",
                 "dotnet", Path.Combine(bin, "fleet.dll"), "-f", Path.Combine(dir, "fleet.nix"),
-                "apply-local", "--plain", "--nixpkgs", Path.Combine(dir, "nixpkgs-standin")),
+                .. args, "--nixpkgs", Path.Combine(dir, "nixpkgs-standin")]),
             CancellationToken.None);
     }
 
