@@ -150,7 +150,7 @@ internal static class ApplyCommand
 
         // Mistakes stop here, before the state is created or locked: a tampered or foreign saved
         // plan, a selection that selects nothing, an unknown resource type.
-        var saved = partial is null ? LoadSaved(parse, session) : null;
+        var saved = partial is null ? SavedPlanApply.Load(parse, session) : null;
         var scope = saved?.Scope ?? (partial is null ? SelectionOptions.Scope(parse) : new PlanScope(Engine.Graph.NodeSelector.All, [.. session.Graph.Resources.Keys]));
         if (goal != "build" && parse.CommandResult.Command.Options.Contains(FleetOptions.On))
         {
@@ -168,7 +168,7 @@ internal static class ApplyCommand
         }
 
         var plan = partial is null
-            ? await PlanOrCheckAsync(parse, session, saved, cancellationToken).ConfigureAwait(false)
+            ? await SavedPlanApply.PlanOrCheckAsync(parse, session, saved, cancellationToken).ConfigureAwait(false)
             : partial.Plan(await new Planner(session.State, session.Providers).PlanAsync(session.Graph, scope, cancellationToken).ConfigureAwait(false));
         if (!json)
         {
@@ -285,72 +285,6 @@ internal static class ApplyCommand
         }
 
         return overrides;
-    }
-
-    /// <summary>The saved plan named on the command line, checked against the state's key; null without one.</summary>
-    private static Plan? LoadSaved(ParseResult parse, FleetSession session)
-    {
-        if (parse.GetValue(GoalOrPlan) is not { } file || ApplyGoals.IsGoal(file))
-        {
-            return null;
-        }
-
-        var given = new[]
-        {
-            (parse.GetValue(FleetOptions.On) is not null, "--on"),
-            (parse.GetValue(SelectionOptions.Target) is { Length: > 0 }, "--target"),
-            (parse.GetValue(SelectionOptions.NoRefresh), "--no-refresh"),
-            (parse.GetValue(Goal) is not null, "--goal"),
-            (parse.GetValue(Reboot), "--reboot"),
-            (parse.GetValue(KeepResult), "--keep-result"),
-            (parse.GetValue(NoSubstitute), "--no-substitute"),
-            (parse.GetValue(BuildOnTarget), "--build-on-target"),
-            (parse.GetValue(NoBuildOnTarget), "--no-build-on-target"),
-        }.Where(o => o.Item1).Select(o => o.Item2).ToList();
-        return given.Count > 0
-            ? throw new FleetException($"{string.Join(", ", given)} cannot be combined with the saved plan {file}: a saved plan is applied as it was made, with the selection it was made with; apply without a plan file to use them")
-            : SavedPlan.Read(file, session.State);
-    }
-
-    /// <summary>
-    /// Plans now; with a saved plan, plans its scope again and refuses unless the fresh plan is
-    /// the same, change by change, and the configuration and state are those it was made from.
-    /// </summary>
-    private static async Task<Plan> PlanOrCheckAsync(ParseResult parse, FleetSession session, Plan? saved, CancellationToken cancellationToken)
-    {
-        if (saved is null)
-        {
-            return await new Planner(session.State, session.Providers) { Refresh = !parse.GetValue(SelectionOptions.NoRefresh) }
-                .PlanAsync(session.Graph, SelectionOptions.Scope(parse), cancellationToken).ConfigureAwait(false);
-        }
-
-        var file = parse.GetValue(GoalOrPlan);
-        var fresh = await new Planner(session.State, session.Providers) { Refresh = saved.Refreshed }
-            .PlanAsync(session.Graph, saved.Scope, cancellationToken).ConfigureAwait(false);
-        var differences = SavedPlan.Differences(saved, fresh);
-        var stale = new List<string>();
-        if (saved.GraphDigest != fresh.GraphDigest)
-        {
-            stale.Add("the fleet's configuration changed since it was made");
-        }
-
-        if (saved.StateSerial != fresh.StateSerial)
-        {
-            stale.Add($"the state changed since it was made (serial {saved.StateSerial}, now {fresh.StateSerial})");
-        }
-
-        if (stale.Count == 0 && differences.IsEmpty)
-        {
-            return fresh;
-        }
-
-        if (stale.Count == 0)
-        {
-            stale.Add("what the providers find changed since it was made");
-        }
-
-        var detail = differences.IsEmpty ? "" : "; planned again now, these resources differ from the plan:\n" + string.Join('\n', differences.Select(d => "  - " + d));
-        throw new FleetException($"the plan in {file} is stale: {string.Join("; ", stale)}{detail}\nNothing was applied; run `fleet plan -o {file}` again and review it.");
     }
 
     private static IRunObserver Observer(ParseResult parse, bool json, Plan plan)
